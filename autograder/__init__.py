@@ -1,0 +1,1 @@
+"""Grading side of the week-4 homework: capture → checks → records (see README)."""

@@ -1,0 +1,110 @@
+"""Build what ships: dist/student (notebook, public tests, their check engine, a zip to hand
+out) and dist/autograder.zip (otter generate: hidden tests, reference, pinned requirements).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from .template import student_notebook
+from .test_files import write_tests
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "hw04.ipynb"
+TEMPLATE = ROOT / "assignment" / NOTEBOOK
+SOLUTION = ROOT / "solutions" / "hw04_solution.ipynb"
+REQUIREMENTS = ROOT / "autograder" / "requirements-gradescope.txt"
+PYTHON_VERSION = "3.11"
+
+# The check engine the public tests import inside the student's kernel. It holds no
+# reference value and no reference code: expected values come from autograder/expected.py,
+# which only the grading side has.
+STUDENT_MODULES = [
+    "__init__.py", "algebra.py", "capture.py", "checks.py", "compare.py", "grading.py",
+    "in_kernel.py", "mistakes.py", "questions.py", "records.py",
+]
+GRADING_FILES = ["autograder", "solutions/__init__.py", "solutions/reference.py"]
+
+
+def check_template_in_sync() -> None:
+    """assignment/hw04.ipynb must be exactly what the solved notebook strips down to."""
+    want = student_notebook(nbformat.read(SOLUTION, as_version=4))
+    have = nbformat.read(TEMPLATE, as_version=4)
+    if [(c.cell_type, c.source) for c in want.cells] != [(c.cell_type, c.source) for c in have.cells]:
+        raise SystemExit(
+            f"{TEMPLATE.relative_to(ROOT)} is out of date with {SOLUTION.relative_to(ROOT)}: "
+            "run `python -m autograder template` after editing the solution."
+        )
+
+
+def write_template() -> Path:
+    nbformat.write(student_notebook(nbformat.read(SOLUTION, as_version=4)), TEMPLATE)
+    return TEMPLATE
+
+
+def _copy_modules(dest: Path, names: list[str]) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy2(ROOT / "autograder" / name, dest / name)
+
+
+def build_student(dist: Path) -> Path:
+    out = dist / "student"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    shutil.copy2(TEMPLATE, out / NOTEBOOK)
+    write_tests(out / "tests", with_hidden=False)
+    _copy_modules(out / "autograder", STUDENT_MODULES)
+    with zipfile.ZipFile(out / "hw04_student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(out.rglob("*")):
+            if path.is_file() and path.suffix != ".zip":
+                zf.write(path, path.relative_to(out))
+    return out
+
+
+def build_autograder(dist: Path) -> Path:
+    from otter.generate import main as otter_generate
+
+    stage = dist / "autograder-src"
+    shutil.rmtree(stage, ignore_errors=True)
+    write_tests(stage / "tests", with_hidden=True)
+    shutil.copytree(ROOT / "autograder", stage / "autograder", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (stage / "solutions").mkdir()
+    for name in ("__init__.py", "reference.py"):
+        shutil.copy2(ROOT / "solutions" / name, stage / "solutions" / name)
+    shutil.copy2(ROOT / "otter_config.json", stage / "otter_config.json")
+    shutil.copy2(REQUIREMENTS, stage / "requirements.txt")
+    out = (dist / "autograder.zip").resolve()
+    with _chdir(stage):
+        otter_generate(
+            tests_dir="tests",
+            output_path=str(out),
+            config="otter_config.json",
+            requirements="requirements.txt",
+            no_environment=True,
+            files=GRADING_FILES,
+            python_version=PYTHON_VERSION,
+        )
+    return out
+
+
+@contextlib.contextmanager
+def _chdir(path: Path):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def build(dist: Path = ROOT / "dist") -> dict[str, Path]:
+    check_template_in_sync()
+    dist.mkdir(parents=True, exist_ok=True)
+    return {"student": build_student(dist), "autograder": build_autograder(dist)}

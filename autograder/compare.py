@@ -1,0 +1,102 @@
+"""Tensor-aware, tolerance-based comparison of captured values.
+
+A captured value is first brought to the layout a quantity has in the lecture (a scalar
+loss, the pair (w0, w1), one bias, a column of predictions); every way of writing it that
+keeps the lecture's meaning is accepted. What cannot be brought there is refused with a
+reason the student can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+RTOL = 1e-4
+ATOL = 1e-4
+
+# layout name -> shapes accepted for it; the array is then reshaped to the first one
+LAYOUTS: dict[str, list[tuple[int, ...]]] = {
+    "scalar": [(), (1,), (1, 1)],
+    "pair": [(2,), (1, 2), (2, 1)],  # (w0, w1): What1 is (2,), net2.weight is (1, 2)
+    "one": [(1,), (), (1, 1)],  # net3.bias / net3.weight: (1,) or the lecture's (1, 1)
+    "vector": [(100,)],  # yhat of the hand-written model
+    "column": [(100, 1)],  # yhat of nn.Linear
+    "matrix": [(100, 2)],  # X
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a value cannot be compared: one of 'missing', 'none', 'type', 'shape', 'nan', 'size'."""
+
+    reason: str
+    detail: str = ""
+
+
+def to_array(value: dict[str, Any], layout: str) -> np.ndarray | Refusal:
+    """The value in the layout's canonical shape, as float64."""
+    kind = value.get("kind")
+    if kind in ("missing", "ellipsis"):
+        return Refusal("missing", value.get("path", ""))
+    if kind == "none":
+        return Refusal("none", value.get("path", ""))
+    if kind == "module" and layout == "pair":
+        arr = _module_pair(value)
+        if isinstance(arr, Refusal):
+            return arr
+    elif kind == "number":
+        arr = np.asarray(value["value"], dtype=np.float64)
+    elif kind in ("tensor", "array"):
+        if value.get("values") is None:
+            return Refusal("size", f"shape {tuple(value['shape'])}")
+        arr = np.asarray(value["values"], dtype=np.float64).reshape(value["shape"])
+    else:
+        return Refusal("type", value.get("type", kind or "?"))
+    accepted = LAYOUTS[layout]
+    if tuple(arr.shape) not in accepted:
+        return Refusal("shape", f"{tuple(arr.shape)} ≠ {accepted[0]}")
+    arr = arr.reshape(accepted[0])
+    if not np.all(np.isfinite(arr)):
+        return Refusal("nan", "")
+    return arr
+
+
+def _module_pair(value: dict[str, Any]) -> np.ndarray | Refusal:
+    """(w0, w1) of an nn.Linear: its weight (1, 2) without bias, or (bias, weight) with one."""
+    parts = [value["params"].get(n) for n in ("bias", "weight")]
+    parts = [p for p in parts if p is not None]
+    if not parts or any(p.get("values") is None for p in parts):
+        return Refusal("type", value.get("type", "module"))
+    return np.asarray([v for p in parts for v in np.asarray(p["values"], dtype=np.float64).reshape(-1)])
+
+
+def close(actual: np.ndarray, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    expected = np.asarray(expected, dtype=np.float64)
+    return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
+
+
+def shape_of(value: dict[str, Any]) -> tuple[int, ...] | None:
+    if value.get("kind") in ("tensor", "array"):
+        return tuple(value["shape"])
+    if value.get("kind") == "number":
+        return ()
+    return None
+
+
+def summary(value: dict[str, Any] | None) -> Any:
+    """A short, JSON-able rendering of a captured value for records and reports."""
+    if value is None:
+        return None
+    kind = value.get("kind")
+    if kind == "number":
+        return round(value["value"], 6)
+    if kind in ("tensor", "array") and value.get("values") is not None:
+        arr = np.asarray(value["values"], dtype=np.float64)
+        if arr.size <= 4:
+            return [round(float(v), 6) for v in arr.reshape(-1)]
+        return f"{kind} shape {tuple(value['shape'])}"
+    if kind == "module":
+        return f"{value['type']}"
+    return kind if kind != "other" else value.get("type")

@@ -1,0 +1,170 @@
+"""Reference solution for week 4: every value the homework grades, as pure functions.
+
+Nothing here reads notebook state or globals: each function takes the data, the initial
+weights, the learning rate and the number of epochs, so the grader can recompute expected
+values on any data (the official seed, or a fresh one to catch hard-coded answers).
+Weights are always given and returned in the lecture's canonical order (w0, w1) =
+(bias, slope); each method maps them onto its own parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+SEED = 202150754
+N = 100
+W_TRUE = (2.5, 4.0)
+W_INIT = (-5.0, 10.0)
+LR = 0.1
+EPOCHS = 100
+
+
+@dataclass(frozen=True)
+class Data:
+    x: torch.Tensor  # (n,)   sorted inputs
+    X: torch.Tensor  # (n, 2) design matrix [1, x]
+    y: torch.Tensor  # (n,)   noisy responses
+
+
+@dataclass(frozen=True)
+class Method:
+    """One of the lecture's six ways to write the model and the loss."""
+
+    number: int
+    model: str  # "manual" (X @ What), "linear" (nn.Linear(2,1,bias=False)), "linear_bias" (nn.Linear(1,1))
+    loss: str  # "manual" (torch.mean((y-yhat)**2)) or "mseloss" (torch.nn.MSELoss())
+    update: str  # "manual" (w - lr*grad) or "sgd" (torch.optim.SGD)
+
+
+METHODS = {
+    1: Method(1, "manual", "manual", "manual"),
+    2: Method(2, "linear", "manual", "sgd"),
+    3: Method(3, "linear_bias", "manual", "sgd"),
+    4: Method(4, "manual", "mseloss", "manual"),
+    5: Method(5, "linear", "mseloss", "sgd"),
+    6: Method(6, "linear_bias", "mseloss", "sgd"),
+}
+
+
+def make_data(seed: int = SEED, n: int = N) -> Data:
+    """The lecture's data cell, verbatim, always on the CPU in float32."""
+    gen_state = torch.random.get_rng_state()
+    try:
+        torch.manual_seed(seed)
+        ones = torch.ones(n)
+        x, _ = torch.randn(n).sort()
+        X = torch.vstack([ones, x]).T
+        W = torch.tensor(W_TRUE)
+        eps = torch.randn(n) * 0.5
+        y = X @ W + eps
+    finally:
+        torch.random.set_rng_state(gen_state)
+    return Data(x=x, X=X, y=y)
+
+
+def _params(method: Method, w: tuple[float, float]) -> dict[str, torch.Tensor]:
+    """Leaf tensors laid out as the lecture declares them for this method."""
+    w0, w1 = float(w[0]), float(w[1])
+    if method.model == "manual":
+        return {"What": torch.tensor([w0, w1], requires_grad=True)}
+    if method.model == "linear":
+        return {"weight": torch.tensor([[w0, w1]], requires_grad=True)}
+    return {
+        "bias": torch.tensor([[w0]], requires_grad=True),
+        "weight": torch.tensor([[w1]], requires_grad=True),
+    }
+
+
+def _canonical(method: Method, tensors: dict[str, torch.Tensor]) -> tuple[float, float]:
+    """(w0, w1) from a method's parameters (or from their gradients)."""
+    if method.model == "manual":
+        v = tensors["What"].reshape(-1)
+        return float(v[0]), float(v[1])
+    if method.model == "linear":
+        v = tensors["weight"].reshape(-1)
+        return float(v[0]), float(v[1])
+    return float(tensors["bias"].reshape(-1)[0]), float(tensors["weight"].reshape(-1)[0])
+
+
+def _forward(method: Method, data: Data, params: dict[str, torch.Tensor]):
+    if method.model == "manual":
+        yhat = data.X @ params["What"]
+        target = data.y
+    elif method.model == "linear":
+        yhat = data.X @ params["weight"].T
+        target = data.y.reshape(-1, 1)
+    else:
+        yhat = data.x.reshape(-1, 1) @ params["weight"].T + params["bias"]
+        target = data.y.reshape(-1, 1)
+    if method.loss == "manual":
+        loss = torch.mean((target - yhat) ** 2)
+    else:
+        loss = torch.nn.MSELoss()(target, yhat)
+    return yhat, loss
+
+
+@dataclass(frozen=True)
+class Step:
+    """Everything one method produces from one set of weights."""
+
+    yhat: torch.Tensor  # (n,) for the hand-written model, (n, 1) for nn.Linear
+    loss: float
+    grad: tuple[float, float]  # d loss / d (w0, w1)
+    updated: tuple[float, float]  # (w0, w1) after one update at lr
+
+
+def step(data: Data, method: int, w: tuple[float, float] = W_INIT, lr: float = LR) -> Step:
+    """yhat, loss, gradient (step 3) and one update (step 4) for one of the six methods."""
+    m = METHODS[method]
+    params = _params(m, w)
+    yhat, loss = _forward(m, data, params)
+    loss.backward()
+    grad = _canonical(m, {k: p.grad for k, p in params.items()})
+    if m.update == "manual":
+        with torch.no_grad():
+            new = {k: p - lr * p.grad for k, p in params.items()}
+    else:
+        torch.optim.SGD(list(params.values()), lr=lr).step()
+        new = params
+    return Step(yhat=yhat.detach(), loss=float(loss.detach()), grad=grad, updated=_canonical(m, new))
+
+
+def train(
+    data: Data,
+    w: tuple[float, float] = W_INIT,
+    lr: float = LR,
+    epochs: int = EPOCHS,
+    zero_grad: bool = True,
+) -> tuple[float, float]:
+    """The lecture's training loop (nn.Linear without bias, MSELoss, SGD); final (w0, w1).
+
+    With zero_grad=False it is the homework: gradients accumulate across epochs.
+    """
+    weight = torch.tensor([[float(w[0]), float(w[1])]], requires_grad=True)
+    optmz = torch.optim.SGD([weight], lr=lr)
+    mseloss = torch.nn.MSELoss()
+    target = data.y.reshape(-1, 1)
+    for _ in range(epochs):
+        loss = mseloss(target, data.X @ weight.T)
+        loss.backward()
+        optmz.step()
+        if zero_grad:
+            optmz.zero_grad()
+    v = weight.detach().reshape(-1)
+    return float(v[0]), float(v[1])
+
+
+def least_squares(data: Data) -> tuple[float, float]:
+    """The closed-form solution the zero_grad loop converges to."""
+    sol = torch.linalg.lstsq(data.X.double(), data.y.double().reshape(-1, 1)).solution
+    return float(sol[0, 0]), float(sol[1, 0])
+
+
+def accumulated_grad(data: Data, w: tuple[float, float] = W_INIT, times: int = 2):
+    """Gradient left in .grad after `times` backward passes without zeroing (SGD definition part)."""
+    What = torch.tensor([float(w[0]), float(w[1])], requires_grad=True)
+    for _ in range(times):
+        torch.mean((data.y - data.X @ What) ** 2).backward()
+    return float(What.grad[0]), float(What.grad[1])
