@@ -139,10 +139,10 @@ QUESTIONS: dict[str, Question] = {
             "sgd",
             ("What", "optmz_sgd", "grad_twice", "grad_after_zero"),
             (
-                Quantity("sgd", "grad_twice", "pair", 2, lambda r: r.accumulated_grad(2), (c.is_tensor(),)),
-                Quantity("sgd", "grad_after_zero", "pair", 2, lambda r: (0.0, 0.0), (c.is_tensor(),)),
+                Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), (c.is_tensor(),)),
+                Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), (c.is_tensor(),)),
             ),
-            title="definition of SGD",
+            title="definition of SGD (연습, 점수 없음 / practice, not scored)",
         ),
     ]
 }
