@@ -52,6 +52,7 @@ _REFUSALS = {
     "shape": "shape",
     "nan": "nan",
     "size": "too_large",
+    "structure": "wrong_bias",
 }
 _NONE_HINTS = {
     "grad": "backward() 를 실행했나요? / Did you call backward()?",
@@ -140,16 +141,20 @@ def own_mse(y: str, yhat: str) -> Check:
 
 
 def agrees_with(*earlier: tuple[str, str]) -> Check:
-    """The loss equals the losses of the methods before it, each read at its own check cell."""
+    """The loss equals an earlier method's loss, each read at its own check cell.
+
+    One earlier slip should be named once, where it happened: a loss that agrees with any
+    earlier loss passes, so a wrong loss2 does not make loss3..loss6 fail too.
+    """
 
     def check(ctx, q):
         mine = ctx.array(q.path, "scalar")
         if isinstance(mine, Refusal):
             return None
-        for question, name in earlier:
-            other = ctx.array(name, "scalar", question)
-            if isinstance(other, np.ndarray) and not close(mine, other):
-                return "losses_disagree", name
+        others = [(name, ctx.array(name, "scalar", question)) for question, name in earlier]
+        others = [(name, v) for name, v in others if isinstance(v, np.ndarray)]
+        if others and not any(close(mine, v) for _, v in others):
+            return "losses_disagree", others[0][0]
         return None
 
     return check
@@ -212,8 +217,8 @@ def own_update(model: str, method_question: str, grad_question: str, lr: float =
 def sgd(optimizer: str, lr: float = LR) -> Check:
     def check(ctx, q):
         o = ctx.get(optimizer)
-        if o.get("kind") == "missing":
-            return "missing", ""
+        if o.get("kind") in ("missing", "ellipsis"):
+            return "wrong_optimizer", f"`{optimizer}` 이(가) 아직 없습니다 / `{optimizer}` is not defined yet"
         if o.get("kind") != "optimizer" or o.get("type") != "SGD":
             return "wrong_optimizer", f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다 / must be torch.optim.SGD"
         got = o["groups"][0]["lr"]

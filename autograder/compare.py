@@ -29,7 +29,7 @@ LAYOUTS: dict[str, list[tuple[int, ...]]] = {
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a value cannot be compared: one of 'missing', 'none', 'type', 'shape', 'nan', 'size'."""
+    """Why a value cannot be compared: 'missing', 'none', 'type', 'shape', 'nan', 'size' or 'structure'."""
 
     reason: str
     detail: str = ""
@@ -48,7 +48,7 @@ def to_array(value: dict[str, Any], layout: str) -> np.ndarray | Refusal:
             return arr
     elif kind == "number":
         arr = np.asarray(value["value"], dtype=np.float64)
-    elif kind in ("tensor", "array"):
+    elif kind == "tensor":
         if value.get("values") is None:
             return Refusal("size", f"shape {tuple(value['shape'])}")
         arr = np.asarray(value["values"], dtype=np.float64).reshape(value["shape"])
@@ -69,7 +69,11 @@ def _module_pair(value: dict[str, Any]) -> np.ndarray | Refusal:
     parts = [p for p in parts if p is not None]
     if not parts or any(p.get("values") is None for p in parts):
         return Refusal("type", value.get("type", "module"))
-    return np.asarray([v for p in parts for v in np.asarray(p["values"], dtype=np.float64).reshape(-1)])
+    flat = np.asarray([v for p in parts for v in np.asarray(p["values"], dtype=np.float64).reshape(-1)])
+    if flat.size != 2:
+        has_bias = value["params"].get("bias") is not None
+        return Refusal("structure", f"in_features={value.get('in_features')}, bias={has_bias}")
+    return flat
 
 
 def close(actual: np.ndarray, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:

@@ -59,5 +59,18 @@ def grade_quantity(
     return record
 
 
-def grade_question(name: str, snapshots: dict[str, dict[str, Any]], reference: Any | None = None) -> list[Record]:
-    return [grade_quantity(q, snapshots, reference) for q in QUESTIONS[name].quantities]
+def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any) -> list[Record]:
+    """Every record of a submission: each quantity's public check, then its hidden one."""
+    records = []
+    for name, question in QUESTIONS.items():
+        for q in question.quantities:
+            records.append(grade_quantity(q, snapshots, None))
+            records.append(grade_quantity(q, snapshots, reference))
+    return records
+
+
+def question_scores(records: list[Record]) -> dict[str, float]:
+    scores = {name: 0.0 for name in QUESTIONS}
+    for r in records:
+        scores[r.question] += r.points
+    return scores

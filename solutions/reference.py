@@ -79,13 +79,12 @@ def _params(method: Method, w: tuple[float, float]) -> dict[str, torch.Tensor]:
 
 def _canonical(method: Method, tensors: dict[str, torch.Tensor]) -> tuple[float, float]:
     """(w0, w1) from a method's parameters (or from their gradients)."""
+    t = {k: v.detach().reshape(-1) for k, v in tensors.items()}
     if method.model == "manual":
-        v = tensors["What"].reshape(-1)
-        return float(v[0]), float(v[1])
+        return float(t["What"][0]), float(t["What"][1])
     if method.model == "linear":
-        v = tensors["weight"].reshape(-1)
-        return float(v[0]), float(v[1])
-    return float(tensors["bias"].reshape(-1)[0]), float(tensors["weight"].reshape(-1)[0])
+        return float(t["weight"][0]), float(t["weight"][1])
+    return float(t["bias"][0]), float(t["weight"][0])
 
 
 def _forward(method: Method, data: Data, params: dict[str, torch.Tensor]):

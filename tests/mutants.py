@@ -23,6 +23,12 @@ MUTANTS: dict[str, list[tuple[str, str]]] = {
         ("optmz2 = torch.optim.SGD(net2.parameters(),lr=0.1)", "optmz2 = torch.optim.SGD(net2.parameters(),lr=0.01)")
     ],
     "no_zero_grad": [("    optmz.zero_grad() ## 누적되는 기울기값 방지 # SOLUTION\n", "")],
+    "weights_not_set": [("net2.weight.data = torch.tensor([[-5.0,10.0]]) # SOLUTION\n", "")],
+    "wrong_bias": [("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
+                    "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")],
+    "grad_accumulated": [("loss1 = torch.mean((y-yhat1)**2) # SOLUTION",
+                          "loss1 = torch.mean((y-yhat1)**2)\nloss1.backward(retain_graph=True)")],
+    "not_a_tensor": [("What4 = torch.tensor([-5.0,10.0],requires_grad=True)", "What4 = [-5.0, 10.0]")],
 }
 
 

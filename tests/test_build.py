@@ -1,0 +1,66 @@
+"""What ships: nothing hidden reaches students; the autograder zip has what Gradescope needs."""
+
+import re
+import zipfile
+
+import nbformat
+
+from autograder.build import SOLUTION, TEMPLATE
+from autograder.questions import QUESTIONS
+from autograder.template import student_notebook
+
+SECRETS = ["110.03", "17.304", "14.858", "3.2696", "8.5142", "2.5306", "3.9915", "1.6055", "9.7606"]
+
+
+def _student_texts(student):
+    for path in student.rglob("*"):
+        if path.is_file() and path.suffix != ".zip":
+            yield path.relative_to(student).as_posix(), path.read_text(encoding="utf-8")
+    with zipfile.ZipFile(student / "hw04_student.zip") as zf:
+        for name in zf.namelist():
+            yield f"zip:{name}", zf.read(name).decode("utf-8")
+
+
+def test_student_folder_has_no_hidden_test_and_no_reference(dist):
+    student = dist / "student"
+    names = set()
+    for name, text in _student_texts(student):
+        names.add(name)
+        assert "hidden=True" not in text and '"hidden": true' not in text, name
+        assert "solutions" not in text and "import reference" not in text, name
+        assert not any(s in text for s in SECRETS), name
+        assert "# SOLUTION" not in text and "BEGIN SOLUTION" not in text, name
+    assert "autograder/expected.py" not in names and not any("reference" in n for n in names)
+    assert {f"tests/{q}.py" for q in QUESTIONS} <= names
+    assert "hw04.ipynb" in names and "zip:hw04.ipynb" in names
+
+
+def test_autograder_zip_holds_hidden_tests_reference_and_pinned_requirements(dist):
+    with zipfile.ZipFile(dist / "autograder.zip") as zf:
+        names = set(zf.namelist())
+        assert {f"tests/{q}.py" for q in QUESTIONS} <= names
+        assert {"files/solutions/reference.py", "files/autograder/expected.py", "run_autograder", "setup.sh",
+                "otter_config.json", "environment.yml"} <= names
+        env = zf.read("environment.yml").decode()
+        assert "torch==2.13.0" in env and "download.pytorch.org/whl/cpu" in env
+        assert "otter-grader[grading,plugins]==7.0.0" in env and "python=3.11" in env
+        method1 = zf.read("tests/method1.py").decode()
+        assert "OK_FORMAT = False" in method1 and "hidden=True" in method1
+
+
+def test_points_are_defined_once_and_reach_the_test_files(dist):
+    with zipfile.ZipFile(dist / "autograder.zip") as zf:
+        for name, q in QUESTIONS.items():
+            text = zf.read(f"tests/{name}.py").decode()
+            assert f"points = {q.points}" in text
+            hidden_points = [float(p) for p in re.findall(r"points=([\d.]+), hidden=True", text)]
+            assert hidden_points == [quantity.points for quantity in q.quantities]
+
+
+def test_template_is_the_solution_stripped():
+    want = student_notebook(nbformat.read(SOLUTION, as_version=4))
+    have = nbformat.read(TEMPLATE, as_version=4)
+    assert [(c.cell_type, c.source) for c in want.cells] == [(c.cell_type, c.source) for c in have.cells]
+    checks = [c.source for c in have.cells if c.source.startswith("grader.check(")]
+    assert checks == [f'grader.check("{q}")' for q in QUESTIONS]
+    assert have.cells[-1].source.strip().endswith("grader.export(run_tests=True)")

@@ -1,0 +1,49 @@
+"""Real otter (7.0.0) grades the homework with dist/autograder.zip, as Gradescope would."""
+
+import shutil
+
+import pytest
+
+from autograder.otter_run import otter_run
+from autograder.questions import QUESTIONS, total_points
+from conftest import EXAMPLES
+
+
+def scores(results):
+    return {q: results["question_scores"][q] for q in QUESTIONS}
+
+
+def test_solution_gets_full_marks(dist):
+    r = otter_run(EXAMPLES / "solution.ipynb", dist / "autograder.zip")
+    assert sum(scores(r).values()) == total_points()
+
+
+def test_solution_saved_under_another_name_grades_the_same(dist, tmp_path):
+    renamed = tmp_path / "hw04 (1).ipynb"
+    shutil.copy(EXAMPLES / "solution.ipynb", renamed)
+    r = otter_run(renamed, dist / "autograder.zip")
+    assert sum(scores(r).values()) == total_points()
+
+
+def test_blank_template_scores_zero_and_still_writes_results(dist):
+    r = otter_run(EXAMPLES / "blank.ipynb", dist / "autograder.zip")
+    assert set(scores(r)) == set(QUESTIONS)
+    assert sum(scores(r).values()) == 0
+
+
+def test_lecture_code_gets_every_autograded_point(dist):
+    r = otter_run(EXAMPLES / "lecture.ipynb", dist / "autograder.zip")
+    assert scores(r) == {q: spec.points for q, spec in QUESTIONS.items()}
+
+
+@pytest.mark.parametrize("name", ["broadcast", "no_zero_grad"])
+def test_otter_and_the_check_engine_agree_on_mistakes(dist, name, reference_values):
+    import nbformat
+
+    from autograder.execute import run_cells
+    from autograder.grading import grade_all, question_scores
+
+    nb = nbformat.read(EXAMPLES / f"{name}.ipynb", as_version=4)
+    ours = question_scores(grade_all(run_cells([c.source for c in nb.cells if c.cell_type == "code"]), reference_values))
+    assert scores(otter_run(EXAMPLES / f"{name}.ipynb", dist / "autograder.zip")) == ours
+    assert sum(ours.values()) < total_points()

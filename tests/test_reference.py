@@ -1,0 +1,53 @@
+"""The reference reproduces the lecture's values under torch 2.13 on the CPU."""
+
+import pytest
+import torch
+
+from solutions import reference as ref
+
+
+@pytest.fixture(scope="module")
+def data():
+    return ref.make_data()
+
+
+def test_data_is_the_lecture_cell(data):
+    torch.manual_seed(202150754)
+    n = 100
+    x, _ = torch.randn(n).sort()
+    X = torch.vstack([torch.ones(n), x]).T
+    y = X @ torch.tensor([2.5, 4]) + torch.randn(n) * 0.5
+    assert torch.equal(data.X, X) and torch.equal(data.y, y)
+    assert data.X.dtype == torch.float32 and data.X.device.type == "cpu"
+
+
+@pytest.mark.parametrize("method", range(1, 7))
+def test_every_method_gives_the_lecture_values(data, method):
+    s = ref.step(data, method)
+    assert s.loss == pytest.approx(110.0313, abs=1e-4)
+    assert s.grad == pytest.approx((-17.3043, 14.8581), abs=1e-4)
+    assert s.updated == pytest.approx((-3.2696, 8.5142), abs=1e-4)
+    assert tuple(s.yhat.shape) == ((100,) if method in (1, 4) else (100, 1))
+
+
+def test_loop_with_zero_grad_reaches_least_squares(data):
+    assert ref.train(data) == pytest.approx((2.5306, 3.9915), abs=1e-4)
+    assert ref.least_squares(data) == pytest.approx((2.5306, 3.9915), abs=1e-4)
+
+
+def test_loop_without_zero_grad_is_the_homework_value(data):
+    assert ref.train(data, zero_grad=False) == pytest.approx((-1.6055, 9.7606), abs=1e-4)
+
+
+def test_accumulated_gradient_is_a_multiple(data):
+    assert ref.accumulated_grad(data, times=3) == pytest.approx((-3 * 17.3043, 3 * 14.8581), abs=1e-3)
+
+
+def test_functions_are_pure_and_follow_their_arguments(data):
+    before = torch.random.get_rng_state()
+    other = ref.make_data(seed=1)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    assert not torch.equal(other.y, data.y)
+    assert ref.step(other, 1).loss != pytest.approx(110.0313, abs=1e-2)
+    assert ref.step(data, 1, w=(0.0, 0.0), lr=0.5).updated != pytest.approx((-3.2696, 8.5142), abs=1e-2)
+    assert ref.train(data, epochs=1) == pytest.approx(ref.step(data, 5).updated, abs=1e-5)
