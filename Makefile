@@ -1,0 +1,28 @@
+# `make demo` and `make test` do all the set-up on a machine with Python 3.11 and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test build template clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/python -m autograder build
+
+demo: build
+	$(BIN)/python -m autograder otter-run examples/submissions/*.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+template: $(STAMP)
+	$(BIN)/python -m autograder template
+
+clean:
+	rm -rf dist

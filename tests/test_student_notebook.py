@@ -1,0 +1,42 @@
+"""The student's side, in a real Jupyter kernel: the handed-out folder, grader.check, public tests only."""
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import mutants
+from autograder.questions import QUESTIONS
+
+
+def run_in_student_folder(dist, tmp_path, nb):
+    folder = tmp_path / "student"
+    shutil.copytree(dist / "student", folder)
+    nb.cells = [c for c in nb.cells if "grader.export(" not in c.source]  # export makes a zip: not under test
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return {
+        c.source.split('"')[1]: "".join(
+            str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) + str(o.get("evalue", ""))
+            for o in c.outputs
+        )
+        for c in nb.cells
+        if c.cell_type == "code" and c.source.startswith("grader.check(")
+    }
+
+
+def test_solution_passes_every_public_check(dist, tmp_path):
+    outputs = run_in_student_folder(dist, tmp_path, mutants.mutant("solution"))
+    assert set(outputs) == set(QUESTIONS)
+    for question, text in outputs.items():
+        assert "All test cases passed" in text, (question, text)
+
+
+@pytest.mark.parametrize("name, question, code", [("broadcast", "method2", "broadcast"),
+                                                  ("no_zero_grad", "loop", "loop_inconsistent")])
+def test_a_mistake_is_named_at_its_check_cell(dist, tmp_path, name, question, code):
+    outputs = run_in_student_folder(dist, tmp_path, mutants.mutant(name))
+    assert f"[{code}]" in outputs[question]
+    others = {q: t for q, t in outputs.items() if q != question and q != "step3" and q != "step4"}
+    assert all("All test cases passed" in t for t in others.values()), others
