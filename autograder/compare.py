@@ -27,9 +27,12 @@ LAYOUTS: dict[str, list[tuple[int, ...]]] = {
 }
 
 
+FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64"}
+
+
 @dataclass(frozen=True)
 class Refusal:
-    """Why a value cannot be compared: 'missing', 'none', 'type', 'shape', 'nan', 'size' or 'structure'."""
+    """Why a value cannot be compared: 'missing', 'none', 'type', 'shape', 'nan', 'dtype' or 'structure'."""
 
     reason: str
     detail: str = ""
@@ -38,7 +41,9 @@ class Refusal:
 def to_array(value: dict[str, Any], layout: str) -> np.ndarray | Refusal:
     """The value in the layout's canonical shape, as float64."""
     kind = value.get("kind")
-    if kind in ("missing", "ellipsis"):
+    if kind == "ellipsis":
+        return Refusal("missing", "...")  # a blank left as `...`: always its own omission
+    if kind == "missing":
         return Refusal("missing", value.get("path", ""))
     if kind == "none":
         return Refusal("none", value.get("path", ""))
@@ -49,8 +54,10 @@ def to_array(value: dict[str, Any], layout: str) -> np.ndarray | Refusal:
     elif kind == "number":
         arr = np.asarray(value["value"], dtype=np.float64)
     elif kind == "tensor":
+        if value.get("dtype") not in FLOAT_DTYPES:
+            return Refusal("dtype", value.get("dtype", "?"))
         if value.get("values") is None:
-            return Refusal("size", f"shape {tuple(value['shape'])}")
+            return Refusal("shape", f"{tuple(value['shape'])}")
         arr = np.asarray(value["values"], dtype=np.float64).reshape(value["shape"])
     else:
         return Refusal("type", value.get("type", kind or "?"))

@@ -1,72 +1,119 @@
-"""Grade one quantity from snapshots: public checks, then (on the grading side) the reference."""
+"""Grade one quantity from snapshots: the record a public or a hidden check produces.
+
+    gate        the value exists and fits the layout          else its refusal's code
+    structure   nn.Linear with the right bias, SGD with lr=0.1  else that code
+    reference   (hidden) equal to the reference                 → passed
+    mistakes    the catalogue's recognisers for this kind       → that code
+    own values  equal to what the student's own earlier values imply
+                → public: passed; hidden: credit carried forward (CARRY_FORWARD of the points)
+    otherwise   an earlier quantity it depends on failed        → failed, no code: named there
+                public: `inconsistent`; hidden: `wrong_value`
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .checks import Context, readable
-from .compare import summary
-from .mistakes import message
-from .questions import QUESTIONS, Quantity
+import numpy as np
+
+from .checks import Context, refusal_finding
+from .compare import Refusal, summary
+from .mistakes import CARRIED, FOLLOWS_FROM, PASSED, follows, message, recognizers
+from .own import IMPLIED
+from . import questions
+from .questions import QUANTITIES, QUESTIONS, Quantity
 from .records import Record
 
 
-def _expected_summary(value: Any) -> Any:
-    try:
-        import numpy as np
-
-        arr = np.asarray(value, dtype=float)
-        return [round(float(v), 6) for v in arr.reshape(-1)] if arr.size <= 4 else f"array shape {arr.shape}"
-    except Exception:
-        return str(value)
+def _rounded(value: Any) -> Any:
+    arr = np.asarray(value, dtype=float)
+    return [round(float(v), 6) for v in arr.reshape(-1)] if arr.size <= 4 else f"array shape {arr.shape}"
 
 
-def grade_quantity(
-    q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None
-) -> Record:
-    """The public record when `reference` is None, else the hidden one.
+class Grader:
+    """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
-    Both start with `readable` (the value exists and has a usable layout); then
-    public runs each self-consistency check, hidden compares with the reference. The
-    first finding fails the record and names the mistake.
-    """
-    ctx = Context(snapshots, q.question)
-    hidden = reference is not None
-    record = Record(
-        question=q.question,
-        check=q.name,
-        points=0.0,
-        max_points=float(q.points if hidden else 0),
-        passed=False,
-        hidden=hidden,
-        student=summary(ctx.get(q.path)),
-    )
-    finding = readable(ctx, q)
-    if hidden:
-        expected = q.expected(reference)
-        record.expected = _expected_summary(expected)
-        finding = finding or q.judge(ctx, q, expected)
-    else:
-        for check in q.public:
-            finding = finding or check(ctx, q)
-    if finding:
-        code, detail = finding
-        record.mistake = code
-        record.message = message(code, q.name, detail)
-        return record
-    record.passed = True
-    record.points = record.max_points
-    return record
+    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None):
+        self.snapshots = snapshots
+        self.reference = reference
+        self._done: dict[str, Record] = {}
+
+    def grade(self, q: Quantity) -> Record:
+        if q.key not in self._done:
+            self._done[q.key] = self._grade(q)
+        return self._done[q.key]
+
+    def _failed_input(self, q: Quantity) -> str | None:
+        for key in q.inputs:
+            if not self.grade(QUANTITIES[key]).passed:
+                return QUANTITIES[key].path
+        return None
+
+    def _grade(self, q: Quantity) -> Record:
+        ctx = Context(self.snapshots, q.question)
+        hidden = self.reference is not None
+        expected = q.expected(self.reference) if hidden else None
+        record = Record(
+            question=q.question, check=q.path, points=0.0, max_points=float(q.points if hidden else 0),
+            passed=False, hidden=hidden, student=summary(ctx.get(q.path)),
+            expected=_rounded(expected) if hidden else None,
+        )
+
+        def fail(code: str | None, detail: str = "") -> Record:
+            consequence = code in (None, "wrong_value", "inconsistent") or (refused and value.detail != "...")
+            earlier = self._failed_input(q) if consequence else None
+            if earlier:
+                record.message = follows(earlier)
+            else:
+                record.mistake, record.message = code, message(code, q.path, detail)
+            return record
+
+        def succeed(carried: bool = False) -> Record:
+            record.passed, record.carried_forward = True, carried
+            record.points = record.max_points * (questions.CARRY_FORWARD if carried else 1.0)
+            record.message = dict(CARRIED if carried else PASSED)
+            return record
+
+        value = ctx.array(q.path, q.layout)
+        refused = isinstance(value, Refusal)
+        if refused:
+            return fail(*refusal_finding(value))
+        for check in q.structure:
+            finding = check(ctx, q)
+            if finding:
+                return fail(*finding)
+        if hidden and _close(value, expected, q):
+            return succeed()
+        own = IMPLIED[q.kind](ctx, q) if q.kind in IMPLIED else None
+        for mistake in recognizers(q.kind, hidden):
+            detail = mistake.recognize(value, own, expected)
+            if detail is not None:
+                return fail(mistake.code, detail)
+        if own is not None and _close(value, own["implied"], q):
+            return succeed(carried=hidden)
+        if hidden:
+            return fail("wrong_value")
+        if own is None:
+            return succeed() if not self._failed_input(q) else fail(None)
+        return fail("inconsistent", FOLLOWS_FROM.get(q.kind, ""))
+
+
+def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
+    want = np.asarray(want, dtype=np.float64)
+    if want.size != value.size:
+        return False
+    return bool(np.allclose(value.reshape(-1), want.reshape(-1), rtol=q.rtol, atol=q.atol))
+
+
+def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None) -> Record:
+    """The public record when `reference` is None, else the hidden one."""
+    return Grader(snapshots, reference).grade(q)
 
 
 def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any) -> list[Record]:
     """Every record of a submission: each quantity's public check, then its hidden one."""
-    records = []
-    for name, question in QUESTIONS.items():
-        for q in question.quantities:
-            records.append(grade_quantity(q, snapshots, None))
-            records.append(grade_quantity(q, snapshots, reference))
-    return records
+    public, hidden = Grader(snapshots), Grader(snapshots, reference)
+    return [r for q in QUANTITIES.values() for r in (public.grade(q), hidden.grade(q))]
 
 
 def question_scores(records: list[Record]) -> dict[str, float]:

@@ -1,13 +1,27 @@
-"""The catalogue of mistakes: a stable code and a message in Korean and English for each.
+"""The catalogue of mistakes, kept as data.
 
-Messages explain the slip without handing over the answer: no reference value ever
-appears in them. `{name}` is the variable the student wrote; `{detail}` is filled from the
-student's own values only (a shape, a type, a learning rate they used).
+Each entry has a stable code, the kinds of quantity where it can show, a way to recognise
+it from the student's values (and, for hidden checks only, the reference), and a message in
+Korean and English. Messages explain the slip without handing over the answer: `{name}` is
+the student's variable, `{detail}` is made from the student's own values only.
+
+Entries without a recogniser are named by the gate (a value that cannot be compared) or by
+a structure check (checks.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from . import algebra
+from .checks import LR
+
+# value (in the quantity's layout), own (own.py's dict or None), expected (reference or None)
+# -> detail if this is the mistake, else None
+Recognizer = Callable[[np.ndarray, Optional[dict], Any], Optional[str]]
 
 
 @dataclass(frozen=True)
@@ -15,108 +29,186 @@ class Mistake:
     code: str
     ko: str
     en: str
+    kinds: tuple[str, ...] = ()
+    recognize: Optional[Recognizer] = None
+    needs_reference: bool = False
 
     def message(self, **fields) -> dict[str, str]:
         fields.setdefault("detail", "")
-        return {"ko": self.ko.format(**fields), "en": self.en.format(**fields)}
+        return {"ko": self.ko.format(**fields).strip(), "en": self.en.format(**fields).strip()}
+
+
+def _close(a, b, tol=1e-4) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol, atol=tol))
+
+
+def _loss_variant(code: str) -> Recognizer:
+    def recognize(value, own, expected):
+        return "" if own and _close(value, algebra.loss(code, own["y"], own["yhat"])) else None
+
+    return recognize
+
+
+def _accumulated(value, own, expected):
+    if not own:
+        return None
+    g = np.asarray(own["implied"], dtype=float).reshape(-1)
+    if not np.any(g):
+        return None
+    k = float(np.dot(value.reshape(-1), g) / np.dot(g, g))
+    if round(k) >= 2 and _close(value.reshape(-1), round(k) * g):
+        return f"{round(k)}"
+    return None
+
+
+def _update_sign(value, own, expected):
+    return "" if own and _close(value, own["before"] + LR * own["grad"]) else None
+
+
+def _no_update(value, own, expected):
+    return "" if own and np.any(own["grad"]) and _close(value, own["before"]) else None
+
+
+def _wrong_lr(value, own, expected):
+    if not own:
+        return None
+    g = own["grad"].reshape(-1)
+    step = (own["before"] - value).reshape(-1)
+    usable = np.abs(g) > 1e-8
+    if not usable.any():
+        return None
+    lrs = step[usable] / g[usable]
+    lr = float(np.median(lrs))
+    if lr <= 0 or np.isclose(lr, LR, rtol=1e-3) or not np.allclose(lrs, lr, rtol=1e-3, atol=1e-6):
+        return None
+    return f"lr={lr:.4g}"
+
+
+def _other_loop(value, own, expected):
+    return "" if own and _close(value, own["other_loop"], 1e-3) else None
+
+
+def _not_initial(value, own, expected):
+    return "" if own and not _close(value, own["implied"]) else None
+
+
+def _differs(value, own, expected):
+    return "" if not _close(value, expected) else None
 
 
 CATALOGUE: dict[str, Mistake] = {
     m.code: m
     for m in [
-        Mistake(
-            "missing",
-            "`{name}` 이(가) 정의되지 않았거나 아직 `...` 입니다. 빈칸을 채우고 셀을 위에서부터 차례로 실행하세요.",
-            "`{name}` is not defined, or is still `...`. Fill in the blank and run the cells from the top.",
-        ),
-        Mistake(
-            "none",
-            "`{name}` 이(가) None 입니다. {detail}",
-            "`{name}` is None. {detail}",
-        ),
-        Mistake(
-            "not_a_tensor",
-            "`{name}` 은(는) torch.Tensor 여야 하는데 {detail} 입니다.",
-            "`{name}` must be a torch.Tensor, but it is {detail}.",
-        ),
-        Mistake(
-            "shape",
-            "`{name}` 의 shape 이 맞지 않습니다: {detail}.",
-            "`{name}` has the wrong shape: {detail}.",
-        ),
-        Mistake(
-            "nan",
-            "`{name}` 에 NaN 또는 inf 가 있습니다. 학습률이나 계산 순서를 확인하세요.",
-            "`{name}` contains NaN or inf. Check the learning rate and the order of the steps.",
-        ),
-        Mistake(
-            "too_large",
-            "`{name}` 이(가) 너무 커서 비교할 수 없습니다 ({detail}).",
-            "`{name}` is too large to compare ({detail}).",
-        ),
-        Mistake(
-            "no_requires_grad",
-            "`{name}` 은(는) requires_grad=True 로 만들어야 backward() 로 기울기를 구할 수 있습니다.",
-            "`{name}` must be created with requires_grad=True so that backward() can compute its gradient.",
-        ),
-        Mistake(
-            "weights_not_set",
-            "`{name}` 의 가중치가 문제에서 정한 초기값 (w0, w1) = (-5, 10) 이 아닙니다.",
-            "The weights of `{name}` are not the initial values the problem sets, (w0, w1) = (-5, 10).",
-        ),
-        Mistake(
-            "wrong_bias",
-            "`{name}` 의 구조가 이 방법과 다릅니다: {detail}.",
-            "`{name}` is not built as this method asks: {detail}.",
-        ),
-        Mistake(
-            "broadcast",
-            "`{name}`: shape (100,) 과 (100,1) 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y 를 y.reshape(100,1) 로 맞추세요.",
-            "`{name}`: subtracting shapes (100,) and (100,1) broadcasts to a 100×100 matrix. Reshape y with y.reshape(100,1).",
-        ),
-        Mistake(
-            "not_own_mse",
-            "`{name}` 이(가) 여러분의 y 와 yhat 으로 계산한 평균제곱오차(MSE)와 다릅니다.",
-            "`{name}` is not the mean squared error of your own y and yhat.",
-        ),
-        Mistake(
-            "losses_disagree",
-            "`{name}` 이(가) 앞에서 구한 {detail} 와(과) 다릅니다. 여섯 방법은 모두 같은 loss 를 주어야 합니다.",
-            "`{name}` differs from {detail} computed earlier. All six methods must give the same loss.",
-        ),
-        Mistake(
-            "grad_inconsistent",
-            "`{name}` 이(가) 여러분의 loss 를 미분한 값과 다릅니다. backward() 를 한 번만 실행했는지 확인하세요.",
-            "`{name}` is not the derivative of your own loss. Check that backward() ran exactly once.",
-        ),
-        Mistake(
-            "update_inconsistent",
-            "`{name}` 이(가) '업데이트 전 값 - 0.1 × 기울기' 와 다릅니다. {detail}",
-            "`{name}` is not 'value before the update - 0.1 × gradient'. {detail}",
-        ),
-        Mistake(
-            "wrong_optimizer",
-            "`{name}`: {detail}",
-            "`{name}`: {detail}",
-        ),
-        Mistake(
-            "loop_inconsistent",
-            "`{name}` 이(가) 여러분의 X, y 로 (-5, 10) 에서 시작해 100번 학습한 결과와 다릅니다. {detail}",
-            "`{name}` is not what 100 epochs from (-5, 10) on your own X and y give. {detail}",
-        ),
-        Mistake(
-            "data_mismatch",
-            "`{name}` 이(가) 주어진 데이터와 다릅니다. 데이터 셀을 고치지 말고, 위에서부터 한 번씩만 실행하세요.",
-            "`{name}` differs from the given data. Do not edit the data cell, and run the cells once from the top.",
-        ),
-        Mistake(
-            "wrong_value",
-            "`{name}` 의 값이 기대한 값과 다릅니다.",
-            "`{name}` does not have the expected value.",
-        ),
+        # --- named by the gate: the value cannot be compared
+        Mistake("missing",
+                "`{name}` 이(가) 정의되지 않았거나 아직 `...` 입니다. 빈칸을 채우고 셀을 위에서부터 차례로 실행하세요.",
+                "`{name}` is not defined, or is still `...`. Fill in the blank and run the cells from the top."),
+        Mistake("none",
+                "`{name}` 이(가) None 입니다. (zero_grad() 의 기본값 set_to_none=True 는 기울기를 None 으로 만듭니다.)",
+                "`{name}` is None. (zero_grad() with PyTorch's default set_to_none=True leaves None.)"),
+        Mistake("no_backward",
+                "`{name}` 이(가) None 입니다. 이 loss 에 backward() 를 실행했나요?",
+                "`{name}` is None. Did you call backward() on this loss?"),
+        Mistake("not_a_tensor",
+                "`{name}` 은(는) torch.Tensor 여야 하는데 {detail} 입니다.",
+                "`{name}` must be a torch.Tensor, but it is {detail}."),
+        Mistake("dtype",
+                "`{name}` 의 dtype 이 {detail} 입니다. 실수(float) 텐서여야 합니다: 예를 들어 -5 가 아니라 -5.0 으로 쓰세요.",
+                "`{name}` has dtype {detail}; it must be a float tensor: write -5.0, not -5."),
+        Mistake("shape", "`{name}` 의 shape 이 맞지 않습니다: {detail}.", "`{name}` has the wrong shape: {detail}."),
+        Mistake("nan",
+                "`{name}` 에 NaN 또는 inf 가 있습니다. 학습률이나 계산 순서를 확인하세요.",
+                "`{name}` contains NaN or inf. Check the learning rate and the order of the steps."),
+        # --- named by structure checks (checks.py)
+        Mistake("no_requires_grad",
+                "`{name}` 은(는) requires_grad=True 로 만들어야 backward() 로 기울기를 구할 수 있습니다.",
+                "`{name}` must be created with requires_grad=True so that backward() can compute its gradient."),
+        Mistake("wrong_bias", "`{name}` 의 구조가 이 방법과 다릅니다: {detail}.",
+                "`{name}` is not built as this method asks: {detail}."),
+        Mistake("wrong_optimizer", "`{name}`: {detail}", "`{name}`: {detail}"),
+        # --- recognised from the values
+        Mistake("weights_not_set",
+                "`{name}` 의 가중치가 문제에서 정한 초기값 (w0, w1) = (-5, 10) 이 아닙니다. 초기값을 직접 넣었나요?",
+                "The weights of `{name}` are not the initial values the problem sets, (w0, w1) = (-5, 10). Did you set them?",
+                kinds=("weights",), recognize=_not_initial),
+        Mistake("broadcast",
+                "`{name}`: shape (100,) 인 y 와 (100,1) 인 yhat 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y.reshape(100,1) 로 shape 을 맞추세요.",
+                "`{name}`: y of shape (100,) minus yhat of shape (100,1) broadcasts to a 100×100 matrix. Match the shapes with y.reshape(100,1).",
+                kinds=("loss",), recognize=_loss_variant("broadcast")),
+        Mistake("sum_not_mean",
+                "`{name}`: 제곱오차를 더하기만 했습니다. MSE 는 평균(torch.mean)입니다.",
+                "`{name}`: you summed the squared errors; the MSE is their mean (torch.mean).",
+                kinds=("loss",), recognize=_loss_variant("sum_not_mean")),
+        Mistake("rmse_not_mse",
+                "`{name}`: 제곱근을 씌웠습니다 (RMSE). 이 문제의 loss 는 제곱근 없는 MSE 입니다.",
+                "`{name}`: you took the square root (RMSE). The loss here is the MSE, without the root.",
+                kinds=("loss",), recognize=_loss_variant("rmse_not_mse")),
+        Mistake("grad_accumulated",
+                "`{name}`: 기울기가 한 번 미분한 값의 {detail}배입니다. backward() 가 zero_grad 없이 여러 번 실행되어 기울기가 누적되었습니다.",
+                "`{name}`: the gradient is {detail} times the gradient of one backward pass: backward() ran several times without zeroing, so gradients accumulated.",
+                kinds=("grad",), recognize=_accumulated),
+        Mistake("update_sign",
+                "`{name}`: 기울기 방향으로 움직였습니다. 업데이트는 '값 - lr × 기울기' 입니다.",
+                "`{name}`: the step went along the gradient. The update is 'value - lr × gradient'.",
+                kinds=("update",), recognize=_update_sign),
+        Mistake("no_update",
+                "`{name}`: 값이 바뀌지 않았습니다. 업데이트(또는 optimizer 의 step())를 실행했나요?",
+                "`{name}`: the value did not change. Did you run the update (or the optimizer's step())?",
+                kinds=("update",), recognize=_no_update),
+        Mistake("wrong_lr",
+                "`{name}`: 학습률이 0.1 이 아닙니다 ({detail}).",
+                "`{name}`: the learning rate is not 0.1 ({detail}).",
+                kinds=("update",), recognize=_wrong_lr),
+        Mistake("no_zero_grad",
+                "`{name}`: zero_grad() 없이 학습한 결과입니다. 매 epoch 마다 기울기를 0 으로 지워야 합니다.",
+                "`{name}` is what training without zero_grad() gives. Clear the gradient every epoch.",
+                kinds=("loop",), recognize=_other_loop),
+        Mistake("zero_grad_in_homework",
+                "`{name}`: 이 숙제는 zero_grad() 를 **빼고** 학습한 결과를 관찰하는 것입니다.",
+                "`{name}`: this homework trains **without** zero_grad(), to observe what happens.",
+                kinds=("homework",), recognize=_other_loop),
+        Mistake("data_mismatch",
+                "`{name}` 이(가) 주어진 데이터와 다릅니다. 데이터 셀을 고치지 말고, 위에서부터 한 번씩만 실행하세요.",
+                "`{name}` differs from the given data. Do not edit the data cell, and run the cells once from the top.",
+                kinds=("data",), recognize=_differs, needs_reference=True),
+        # --- nothing more specific fits
+        Mistake("inconsistent",
+                "`{name}` 이(가) 여러분이 앞에서 구한 값에서 나오는 값과 다릅니다: {detail}.",
+                "`{name}` does not follow from your own earlier values: {detail}."),
+        Mistake("wrong_value", "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
     ]
 }
+
+# what `inconsistent` says each kind of quantity should be
+FOLLOWS_FROM = {
+    "yhat": "모형에 X 를 넣은 값 / the model applied to X",
+    "loss": "y 와 yhat 의 평균제곱오차 / the mean squared error of y and yhat",
+    "grad": "loss 를 이 파라미터로 미분한 값 / the derivative of the loss by this parameter",
+    "update": "업데이트 전 값 - 0.1 × 기울기 / the value before the update - 0.1 × the gradient",
+    "loop": "(-5, 10) 에서 X, y 로 100번 학습한 결과 / 100 epochs from (-5, 10) on X and y",
+    "homework": "(-5, 10) 에서 X, y 로 100번 학습한 결과 / 100 epochs from (-5, 10) on X and y",
+    "accumulated": "backward() 두 번의 기울기 / the gradient after two backward passes",
+    "zeros": "0 으로 채운 기울기 / a gradient of zeros",
+}
+
+PASSED = {"ko": "통과했습니다.", "en": "Passed."}
+CARRIED = {
+    "ko": "앞 단계의 값이 틀렸지만, 그 값으로부터 이 단계는 맞게 계산했습니다 (점수 인정).",
+    "en": "An earlier value was wrong, but this step is right given it (credit carried forward).",
+}
+
+
+def follows(earlier: str) -> dict[str, str]:
+    return {
+        "ko": f"앞 단계 `{earlier}` 의 실수 때문에 이 값을 확인할 수 없습니다. 그 실수를 먼저 고치세요.",
+        "en": f"This value cannot be checked because of the earlier mistake in `{earlier}`: fix that first.",
+    }
 
 
 def message(code: str, name: str, detail: str = "") -> dict[str, str]:
     return CATALOGUE[code].message(name=name, detail=detail)
+
+
+def recognizers(kind: str, hidden: bool) -> list[Mistake]:
+    return [m for m in CATALOGUE.values() if kind in m.kinds and m.recognize and (hidden or not m.needs_reference)]

@@ -14,6 +14,11 @@ from typing import Any, Callable
 
 from . import checks as c
 
+# Points policy for a step that is wrong against the reference but right given the student's
+# own earlier (wrong) values: the fraction of its points it earns. 1.0 = full credit (default),
+# 0.5 = half, 0.0 = none. The earlier slip is named, and loses its points, where it happened.
+CARRY_FORWARD = 1.0
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -22,15 +27,19 @@ class Quantity:
     layout: str  # see compare.LAYOUTS
     points: float
     expected: Callable[[Any], Any]  # reference (autograder.expected.Reference) -> value in layout
-    public: tuple[c.Check, ...] = ()
-    judge: Callable = c.matches_reference  # the hidden comparison
-    wrong: str = "wrong_value"  # mistake code when the value differs from the reference
+    kind: str  # what it is (own.IMPLIED, mistakes.CATALOGUE kinds): weights, yhat, loss, grad, ...
+    structure: tuple[c.Check, ...] = ()
+    inputs: tuple[str, ...] = ()  # keys of the quantities it is computed from
+    method: str = ""  # the question whose snapshot holds its inputs (model, yhat, loss)
+    model: str = ""
+    yhat: str = ""
+    loss: str = ""
     rtol: float = 1e-4
     atol: float = 1e-4
 
     @property
-    def name(self) -> str:
-        return self.path
+    def key(self) -> str:
+        return f"{self.question}:{self.path}"
 
 
 @dataclass(frozen=True)
@@ -50,28 +59,36 @@ class Question:
 
 MODEL = {1: "What1", 2: "net2", 3: "net3", 4: "What4", 5: "net5", 6: "net6"}
 HAND_WRITTEN = (1, 4)
+WITH_BIAS = (3, 6)
+
+
+def _params(m: int) -> list[tuple[str, str, Callable]]:
+    """(path, layout, canonical part) of each parameter method m updates: (w0, w1) or one of them."""
+    model = MODEL[m]
+    if m in HAND_WRITTEN:
+        return [(model, "pair", lambda v: v)]
+    if m in WITH_BIAS:
+        return [(f"{model}.bias", "one", lambda v: [v[0]]), (f"{model}.weight", "one", lambda v: [v[1]])]
+    return [(f"{model}.weight", "pair", lambda v: v)]
 
 
 def _method(m: int) -> Question:
     qn, model = f"method{m}", MODEL[m]
-    earlier = tuple((f"method{k}", f"loss{k}") for k in range(1, m))
+    own = dict(method=qn, model=model, yhat=f"yhat{m}", loss=f"loss{m}")
     if m in HAND_WRITTEN:
-        model_checks = (c.is_tensor(), c.requires_grad(), c.initial_weights())
-        yhat_layout = "vector"
+        structure, yhat_layout = (c.is_tensor(), c.requires_grad()), "vector"
     else:
-        model_checks = (c.linear(1 if m in (3, 6) else 2, bias=m in (3, 6)), c.initial_weights())
-        yhat_layout = "column"
+        structure, yhat_layout = (c.linear(1 if m in WITH_BIAS else 2, bias=m in WITH_BIAS),), "column"
     names = ("X", "y", "x", model, f"yhat{m}", f"loss{m}") + (("lossfn",) if m >= 4 else ())
     return Question(
         qn,
         names,
         (
-            Quantity(qn, model, "pair", 1, lambda r: r.w_init, model_checks),
-            Quantity(qn, f"yhat{m}", yhat_layout, 1, lambda r: r.step(m).yhat, (c.is_tensor(),)),
-            Quantity(
-                qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss,
-                (c.is_tensor(), c.own_mse("y", f"yhat{m}"), c.agrees_with(*earlier)),
-            ),
+            Quantity(qn, model, "pair", 1, lambda r: r.w_init, "weights", structure, **own),
+            Quantity(qn, f"yhat{m}", yhat_layout, 1, lambda r: r.step(m).yhat, "yhat", (c.is_tensor(),),
+                     inputs=(f"{qn}:{model}", "data:X"), **own),
+            Quantity(qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss, "loss", (c.is_tensor(),),
+                     inputs=(f"{qn}:yhat{m}",), **own),
         ),
         title=f"방법{m} / Method {m}",
     )
@@ -80,25 +97,22 @@ def _method(m: int) -> Question:
 def _grads() -> Question:
     qs = []
     for m, model in MODEL.items():
-        at = f"method{m}"
-        if m in (3, 6):
-            qs.append(Quantity("step3", f"{model}.bias.grad", "one", 1, lambda r, m=m: [r.step(m).grad[0]],
-                               (c.own_grad(model, at, 0),)))
-            qs.append(Quantity("step3", f"{model}.weight.grad", "one", 1, lambda r, m=m: [r.step(m).grad[1]],
-                               (c.own_grad(model, at, 1),)))
-        else:
-            path = f"{model}.grad" if m in HAND_WRITTEN else f"{model}.weight.grad"
-            qs.append(Quantity("step3", path, "pair", 2, lambda r, m=m: r.step(m).grad, (c.own_grad(model, at),)))
-    return Question("step3", ("X", "y", *MODEL.values()), tuple(qs), title="step3: derivation")
+        own = dict(method=f"method{m}", model=model, yhat=f"yhat{m}", loss=f"loss{m}")
+        for param, layout, part in _params(m):
+            points = 2 if layout == "pair" else 1
+            qs.append(Quantity("step3", f"{param}.grad", layout, points, lambda r, m=m, part=part: part(r.step(m).grad),
+                               "grad", inputs=(f"method{m}:loss{m}", f"method{m}:{model}"), **own))
+    return Question("step3", ("X", "y", "x", *MODEL.values()), tuple(qs), title="step3: derivation")
 
 
 def _updates() -> Question:
     qs = []
     for m, model in MODEL.items():
-        public = (c.own_update(model, f"method{m}", "step3"),)
-        if m not in HAND_WRITTEN:
-            public = (c.sgd(f"optmz{m}"),) + public
-        qs.append(Quantity("step4", model, "pair", 2, lambda r, m=m: r.step(m).updated, public))
+        structure = () if m in HAND_WRITTEN else (c.sgd(f"optmz{m}"),)
+        for param, layout, part in _params(m):
+            points = 2 if layout == "pair" else 1
+            qs.append(Quantity("step4", param, layout, points, lambda r, m=m, part=part: part(r.step(m).updated),
+                               "update", structure, inputs=(f"step3:{param}.grad",), method=f"method{m}", model=model))
     optimizers = tuple(f"optmz{m}" for m in MODEL if m not in HAND_WRITTEN)
     return Question("step4", ("X", "y", "lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update")
 
@@ -108,11 +122,8 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         name,
         ("X", "y", "net", "optmz", "mseloss"),
         (
-            Quantity(
-                name, "net", "pair", 6, lambda r: r.train(zero_grad),
-                (c.linear(2, bias=False), c.sgd("optmz"), c.own_loop(zero_grad, name)),
-                rtol=1e-3, atol=1e-3,
-            ),
+            Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), name,
+                     (c.linear(2, bias=False), c.sgd("optmz")), inputs=("data:X", "data:y"), rtol=1e-3, atol=1e-3),
         ),
         title=title,
     )
@@ -125,8 +136,8 @@ QUESTIONS: dict[str, Question] = {
             "data",
             ("x", "X", "y"),
             (
-                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, (c.is_tensor(),), wrong="data_mismatch"),
-                Quantity("data", "y", "vector", 0, lambda r: r.data.y, (c.is_tensor(),), wrong="data_mismatch"),
+                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, "data", (c.is_tensor(),)),
+                Quantity("data", "y", "vector", 0, lambda r: r.data.y, "data", (c.is_tensor(),)),
             ),
             title="Data",
         ),
@@ -137,15 +148,18 @@ QUESTIONS: dict[str, Question] = {
         _loop("homework", False, "숙제: zero_grad 없이 / homework: without zero_grad"),
         Question(
             "sgd",
-            ("What", "optmz_sgd", "grad_twice", "grad_after_zero"),
+            ("X", "y", "What", "optmz_sgd", "grad_twice", "grad_after_zero"),
             (
-                Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), (c.is_tensor(),)),
-                Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), (c.is_tensor(),)),
+                Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), "accumulated",
+                         (c.is_tensor(),), inputs=("data:X",)),
+                Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), "zeros", (c.is_tensor(),)),
             ),
             title="definition of SGD (연습, 점수 없음 / practice, not scored)",
         ),
     ]
 }
+
+QUANTITIES: dict[str, Quantity] = {q.key: q for question in QUESTIONS.values() for q in question.quantities}
 
 # graded by hand on Gradescope (exported to PDF); listed so totals and reports know it
 MANUAL_QUESTIONS = {"homework_written": 4}

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PASSED = {"ko": "통과했습니다.", "en": "Passed."}
-
-
 @dataclass
 class Record:
     question: str
@@ -17,7 +14,8 @@ class Record:
     passed: bool
     hidden: bool
     mistake: str | None = None
-    message: dict[str, str] = field(default_factory=lambda: dict(PASSED))
+    message: dict[str, str] = field(default_factory=dict)
+    carried_forward: bool = False
     student: Any = None
     expected: Any = None
 
@@ -26,5 +24,5 @@ class Record:
 
     def feedback(self) -> str:
         """What a student reads under grader.check: Korean first, then English; no expected value."""
-        head = f"[{self.mistake}] " if self.mistake else ""
+        head = f"[{self.mistake}] " if self.mistake else ("[carried forward] " if self.carried_forward else "")
         return f"{head}{self.message['ko']}\n{head}{self.message['en']}"

@@ -15,21 +15,53 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "hw04_solution.ipynb"
 
-MUTANTS: dict[str, list[tuple[str, str]]] = {
-    "broadcast": [("loss2 = torch.mean((y.reshape(100,1)-yhat2)**2)", "loss2 = torch.mean((y-yhat2)**2)")],
-    "sum_not_mean": [("loss1 = torch.mean((y-yhat1)**2)", "loss1 = torch.sum((y-yhat1)**2)")],
-    "update_sign": [("What1.data = What1.data - lr*What1.grad.data", "What1.data = What1.data + lr*What1.grad.data")],
-    "wrong_lr": [
-        ("optmz2 = torch.optim.SGD(net2.parameters(),lr=0.1)", "optmz2 = torch.optim.SGD(net2.parameters(),lr=0.01)")
-    ],
-    "no_zero_grad": [("    optmz.zero_grad() ## 누적되는 기울기값 방지 # SOLUTION\n", "")],
-    "weights_not_set": [("net2.weight.data = torch.tensor([[-5.0,10.0]]) # SOLUTION\n", "")],
-    "wrong_bias": [("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
-                    "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")],
-    "grad_accumulated": [("loss1 = torch.mean((y-yhat1)**2) # SOLUTION",
-                          "loss1 = torch.mean((y-yhat1)**2)\nloss1.backward(retain_graph=True)")],
-    "not_a_tensor": [("What4 = torch.tensor([-5.0,10.0],requires_grad=True)", "What4 = [-5.0, 10.0]")],
+# mutant -> (edits, where the slip shows: the "question:path" keys starting with this, the code named there)
+# Each mutant is a solution notebook with exactly one slip; the suite asserts that this code is
+# named there and that no other check names any code.
+SUITE: dict[str, tuple[list[tuple[str, str]], str, str]] = {
+    "broadcast": ([("loss2 = torch.mean((y.reshape(100,1)-yhat2)**2)", "loss2 = torch.mean((y-yhat2)**2)")],
+                  "method2:loss2", "broadcast"),
+    "sum_not_mean": ([("loss1 = torch.mean((y-yhat1)**2)", "loss1 = torch.sum((y-yhat1)**2)")],
+                     "method1:loss1", "sum_not_mean"),
+    "rmse_not_mse": ([("loss3 = torch.mean((y.reshape(100,1)-yhat3)**2)",
+                       "loss3 = torch.sqrt(torch.mean((y.reshape(100,1)-yhat3)**2))")], "method3:loss3", "rmse_not_mse"),
+    "grad_accumulated": ([("loss1 = torch.mean((y-yhat1)**2) # SOLUTION",
+                           "loss1 = torch.mean((y-yhat1)**2)\nloss1.backward(retain_graph=True)")],
+                         "step3:What1.grad", "grad_accumulated"),
+    "update_sign": ([("What1.data = What1.data - lr*What1.grad.data", "What1.data = What1.data + lr*What1.grad.data")],
+                    "step4:What1", "update_sign"),
+    "wrong_lr": ([("optmz2 = torch.optim.SGD(net2.parameters(),lr=0.1)",
+                   "optmz2 = torch.optim.SGD(net2.parameters(),lr=0.01)")], "step4:net2.weight", "wrong_lr"),
+    "wrong_lr_by_hand": ([("What4.data = What4.data - lr*What4.grad.data", "What4.data = What4.data - 0.01*What4.grad.data")],
+                         "step4:What4", "wrong_lr"),
+    "no_update": ([("optmz5.step() # SOLUTION\n", "")], "step4:net5.weight", "no_update"),
+    "wrong_optimizer": ([("optmz3 = torch.optim.SGD(net3.parameters(),lr=0.1)",
+                          "optmz3 = torch.optim.Adam(net3.parameters(),lr=0.1)")], "step4:net3.", "wrong_optimizer"),  # both parameters
+    "no_zero_grad": ([("    optmz.zero_grad() ## 누적되는 기울기값 방지 # SOLUTION\n", "")], "loop:net", "no_zero_grad"),
+    "zero_grad_in_homework": ([("    optmz.step() # SOLUTION\nlist(net.parameters())",
+                                "    optmz.step()\n    optmz.zero_grad()\nlist(net.parameters())")],
+                              "homework:net", "zero_grad_in_homework"),
+    "weights_not_set": ([("net2.weight.data = torch.tensor([[-5.0,10.0]]) # SOLUTION\n", "")],
+                        "method2:net2", "weights_not_set"),
+    "wrong_bias": ([("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
+                     "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")], "method2:net2", "wrong_bias"),
+    "data_mismatch": ([("torch.manual_seed(202150754)", "torch.manual_seed(2021)")], "data:", "data_mismatch"),  # X and y
+    "no_requires_grad": ([("What1 = torch.tensor([-5.0,10.0],requires_grad=True)", "What1 = torch.tensor([-5.0,10.0])")],
+                         "method1:What1", "no_requires_grad"),
+    "no_backward": ([("loss4.backward() # SOLUTION\n", "")], "step3:What4.grad", "no_backward"),
+    "shape": ([("yhat2 = net2(X) # SOLUTION\nloss2 = torch.mean((y.reshape(100,1)-yhat2)**2)",
+                "yhat2 = net2(X).reshape(-1)\nloss2 = torch.mean((y-yhat2)**2)")], "method2:yhat2", "shape"),
+    "missing": ([("grad_twice = What.grad.clone() # SOLUTION\n", "")], "sgd:grad_twice", "missing"),
+    "not_a_tensor": ([("grad_twice = What.grad.clone()", "grad_twice = What.grad.numpy().copy()")],
+                     "sgd:grad_twice", "not_a_tensor"),
+    "dtype": ([("grad_twice = What.grad.clone()", "grad_twice = What.grad.clone().long()")], "sgd:grad_twice", "dtype"),
+    "nan": ([("grad_after_zero = What.grad\n", "grad_after_zero = What.grad / What.grad.abs()\n")],
+            "sgd:grad_after_zero", "nan"),
+    "none": ([("optmz_sgd.zero_grad(set_to_none=False)", "optmz_sgd.zero_grad()")], "sgd:grad_after_zero", "none"),
+    # nothing more specific fits: public says `inconsistent`, hidden `wrong_value`
+    "off_by_one": ([("yhat1 = X@What1 # SOLUTION", "yhat1 = X@What1 + 1")], "method1:yhat1", "inconsistent/wrong_value"),
 }
+MUTANTS: dict[str, list[tuple[str, str]]] = {name: edits for name, (edits, _, _) in SUITE.items()}
 
 
 def clean(source: str) -> str:

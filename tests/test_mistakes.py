@@ -1,0 +1,90 @@
+"""The catalogue of mistakes against its mutant suite, and credit carried forward."""
+
+import pytest
+
+import mutants
+from autograder import questions
+from autograder.execute import run_cells
+from autograder.grading import grade_all
+from autograder.mistakes import CATALOGUE
+from autograder.questions import QUANTITIES, total_points
+
+
+def records_of(name, reference):
+    nb = mutants.mutant(name)
+    return grade_all(run_cells([c.source for c in nb.cells if c.cell_type == "code"]), reference)
+
+
+def key(r):
+    return f"{r.question}:{r.check}"
+
+
+@pytest.mark.parametrize("name", sorted(mutants.SUITE))
+def test_mutant_gets_exactly_its_code_where_it_happened(name, reference_values):
+    _, where, code = mutants.SUITE[name]
+    public_code, _, hidden_code = code.partition("/")
+    hidden_code = hidden_code or public_code
+    records = records_of(name, reference_values)
+    at = [r for r in records if key(r).startswith(where)]
+    elsewhere = [(key(r), r.hidden, r.mistake) for r in records if not key(r).startswith(where) and r.mistake]
+    assert elsewhere == []
+    assert at and all(not r.passed for r in at if r.hidden)
+    assert {r.mistake for r in at if r.hidden} == {hidden_code}
+    public = {r.mistake for r in at if not r.hidden}
+    assert public == ({None} if CATALOGUE[public_code].needs_reference else {public_code})
+    # every other failing check fails only as a consequence, and says so
+    for r in records:
+        if not r.passed and not key(r).startswith(where):
+            assert r.mistake is None and "earlier" in r.message["en"], (key(r), r.message)
+
+
+def test_every_catalogue_code_has_a_mutant():
+    named = {part for _, _, code in mutants.SUITE.values() for part in code.split("/")}
+    assert named == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("name", ["solution", "lecture"])
+def test_correct_work_gets_no_code(name, reference_values):
+    import nbformat
+
+    from conftest import EXAMPLES
+
+    nb = mutants.mutant("solution") if name == "solution" else nbformat.read(EXAMPLES / "lecture.ipynb", as_version=4)
+    records = grade_all(run_cells([c.source for c in nb.cells if c.cell_type == "code"]), reference_values)
+    graded = [r for r in records if r.max_points > 0 or not r.hidden]
+    assert [key(r) for r in graded if r.mistake and QUANTITIES[key(r)].points > 0] == []
+
+
+def test_one_early_slip_loses_only_the_points_where_it_happened(reference_values):
+    records = records_of("grad_accumulated", reference_values)
+    assert sum(r.points for r in records) == total_points() - QUANTITIES["step3:What1.grad"].points
+    update = next(r for r in records if r.hidden and key(r) == "step4:What1")
+    assert update.passed and update.carried_forward and update.points == update.max_points
+
+
+@pytest.mark.parametrize("name", ["broadcast", "sum_not_mean", "weights_not_set", "data_mismatch", "off_by_one"])
+def test_later_steps_are_checked_against_the_students_own_values(name, reference_values):
+    records = records_of(name, reference_values)
+    carried = [r for r in records if r.carried_forward]
+    assert carried, "an early slip must leave later steps that are right given it"
+    assert all(r.hidden and r.passed and r.mistake is None for r in carried)
+    assert all(r.expected != r.student for r in carried)
+
+
+def test_points_policy_is_one_setting(reference_values, monkeypatch):
+    full = sum(r.points for r in records_of("broadcast", reference_values))
+    monkeypatch.setattr(questions, "CARRY_FORWARD", 0.5)
+    records = records_of("broadcast", reference_values)
+    carried = [r for r in records if r.carried_forward]
+    assert sum(r.points for r in records) == full - 0.5 * sum(r.max_points for r in carried)
+    monkeypatch.setattr(questions, "CARRY_FORWARD", 0.0)
+    assert sum(r.points for r in records_of("broadcast", reference_values)) == full - sum(r.max_points for r in carried)
+
+
+def test_public_messages_never_show_a_reference_value(reference_values):
+    import re
+
+    for name in mutants.SUITE:
+        for r in records_of(name, reference_values):
+            if not r.hidden:
+                assert not re.search(r"\d+\.\d{3,}", r.feedback()), (name, r.feedback())
