@@ -27,7 +27,7 @@ PYTHON_VERSION = "3.11"
 # which only the grading side has.
 STUDENT_MODULES = [
     "__init__.py", "algebra.py", "capture.py", "checks.py", "compare.py", "grading.py",
-    "in_kernel.py", "mistakes.py", "questions.py", "records.py",
+    "in_kernel.py", "mistakes.py", "own.py", "questions.py", "records.py",
 ]
 GRADING_FILES = ["autograder", "solutions/__init__.py", "solutions/reference.py"]
 

@@ -38,11 +38,11 @@ def render(question: Question, with_hidden: bool) -> str:
     total = question.points if with_hidden else 0
     out = HEADER.format(name=question.name, points=total)
     for q in question.quantities:
-        out += CASE.format(case=q.name, points=0, hidden=False, func=_ident(q.name),
+        out += CASE.format(case=q.path, points=0, hidden=False, func=_ident(q.path),
                            question=question.name, quantity=q.path)
         if with_hidden:
-            out += CASE.format(case=f"{q.name} (hidden)", points=q.points, hidden=True,
-                               func=_ident(q.name) + "_hidden", question=question.name, quantity=q.path)
+            out += CASE.format(case=f"{q.path} (hidden)", points=q.points, hidden=True,
+                               func=_ident(q.path) + "_hidden", question=question.name, quantity=q.path)
     return out
 
 
