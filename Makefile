@@ -16,7 +16,7 @@ build: $(STAMP)
 	$(BIN)/python -m autograder build
 
 demo: build
-	$(BIN)/python -m autograder otter-run examples/submissions/*.ipynb
+	$(BIN)/python -m autograder grade examples/submissions --out out/demo --force --table
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

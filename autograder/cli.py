@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 
@@ -40,6 +42,32 @@ def _otter_run(args) -> int:
     return 0
 
 
+def _grade(args) -> int:
+    from .batch import Options, grade
+    from .questions import QUESTIONS
+    from .report_table import table
+    from .results import load_results
+    from .submissions import InputError
+
+    options = Options(jobs=args.jobs or (os.cpu_count() or 1), timeout=args.timeout, memory_mb=args.memory,
+                      force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox)
+    out = Path(args.out)
+    try:
+        summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr))
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.table:
+        rows = [(r["submission"], [r["questions"].get(q) for q in QUESTIONS] if r["status"] != "invalid"
+                 else f"invalid: {r['reason']}") for r in load_results(out)]
+        print(table(rows, list(QUESTIONS), next(iter(load_results(out)), {}).get("max_score", 0)))
+    c = summary["counts"]
+    print(f"{summary['results']} results in {out}: " + ", ".join(f"{n} {s}" for s, n in c.items())
+          + f"; mean score {summary['mean']:.2f}")
+    print(f"grades: {out / 'grades.csv'}   per submission: {out / 'results'}/")
+    return 130 if summary["interrupted"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,5 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("notebooks", nargs="+", help="submitted notebooks")
     o.add_argument("--autograder", default="dist/autograder.zip", help="default: dist/autograder.zip")
     o.set_defaults(func=_otter_run)
+    g = sub.add_parser("grade", help="grade notebooks, folders and zips in parallel, sandboxed, into --out")
+    g.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, folders of notebooks, or zips")
+    g.add_argument("--out", required=True, help="output folder: grades.csv and results/")
+    g.add_argument("--jobs", type=int, default=0, help="parallel workers (default: number of cores)")
+    g.add_argument("--timeout", type=float, default=60.0, help="seconds per submission (default 60)")
+    g.add_argument("--memory", type=int, default=2048, help="MB per submission (default 2048)")
+    g.add_argument("--force", action="store_true", help="grade again submissions already graded in --out")
+    g.add_argument("--otter-csv", action="store_true", help="also write otter's final_grades.csv")
+    g.add_argument("--table", action="store_true", help="print a score table")
+    g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not advised)")
+    g.set_defaults(func=_grade)
     args = parser.parse_args(argv)
     return args.func(args)

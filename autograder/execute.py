@@ -52,15 +52,24 @@ def is_otter_cell(source: str) -> bool:
     return "import otter" in source or "otter.Notebook(" in source
 
 
-def run_cells(sources: list[str], on_error=None) -> dict[str, dict[str, Any]]:
+def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, dict[str, Any]]:
     """Execute cells in order; {question: snapshot} taken where each `grader.check` stands.
 
     Questions whose check cell is missing are snapshotted after the last cell.
     `on_error(index, exc)` hears about each failing cell; execution goes on, as in otter.
+    `on_snapshot(question, snapshot)` hears about each snapshot as soon as it is taken.
     """
     shell = _Shell()
-    env: dict[str, Any] = {"__name__": "__main__", "get_ipython": lambda: shell, "grader": _Grader()}
+    env: dict[str, Any] = {
+        "__name__": "__main__", "get_ipython": lambda: shell, "grader": _Grader(), "display": lambda *a, **k: None,
+    }
     snapshots: dict[str, dict[str, Any]] = {}
+
+    def take(question: str) -> None:
+        snapshots[question] = capture(env, list(QUESTIONS[question].names))
+        if on_snapshot:
+            on_snapshot(question, snapshots[question])
+
     for index, source in enumerate(sources):
         if is_otter_cell(source):
             continue
@@ -71,7 +80,8 @@ def run_cells(sources: list[str], on_error=None) -> dict[str, dict[str, Any]]:
             if on_error:
                 on_error(index, exc)
         for q in checked:
-            snapshots[q] = capture(env, list(QUESTIONS[q].names))
-    for name, question in QUESTIONS.items():
-        snapshots.setdefault(name, capture(env, list(question.names)))
+            take(q)
+    for name in QUESTIONS:
+        if name not in snapshots:
+            take(name)
     return snapshots

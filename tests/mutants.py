@@ -87,3 +87,11 @@ def mutant(name: str) -> nbformat.NotebookNode:
 def write(name: str, path: Path) -> Path:
     nbformat.write(mutant(name), path)
     return path
+
+
+def with_cell(code: str, after: str | None = None, base: str = "solution") -> nbformat.NotebookNode:
+    """A mutant (default: the solution) with one extra code cell, after the cell containing `after`."""
+    nb = mutant(base)
+    at = len(nb.cells) if after is None else next(i for i, c in enumerate(nb.cells) if after in c.source) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(code))
+    return nb

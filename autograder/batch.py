@@ -1,0 +1,217 @@
+"""Grade a whole class: `python -m autograder grade PATH... --out DIR`.
+
+    submissions.collect → one warm worker per job slot (sandbox.py, worker.py)
+      → snapshots (plain data) → grading.grade_all against the reference → results/*.json
+      → grades.csv
+
+Student code runs only in the workers' children; this process reads their plain-data
+snapshots and judges them. Every submission gets a result, whatever its code does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .notebook import InvalidNotebook, code_cells
+from .results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
+from .sandbox import WARNING, bwrap_problem, worker_command
+from .submissions import Submission, collect
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Options:
+    jobs: int = os.cpu_count() or 1
+    timeout: float = 60.0
+    memory_mb: int = 2048
+    force: bool = False
+    otter_csv: bool = False
+    sandbox: bool = True
+
+
+class Worker:
+    """One warm worker process, talking JSON lines over its stdin/stdout."""
+
+    def __init__(self, sandbox: bool):
+        cmd, self.sandboxed = worker_command(sandbox)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, env=env, cwd=PACKAGE_ROOT, start_new_session=True)
+        ready = self._read(120)
+        if not ready or not ready.get("ready"):
+            self.close()
+            raise RuntimeError("a grading worker failed to start (is torch installed in this environment?)")
+
+    def _read(self, timeout: float) -> dict | None:
+        box: list[str] = []
+        reader = threading.Thread(target=lambda: box.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not box or not box[0]:
+            return None
+        return json.loads(box[0])
+
+    def run(self, job: dict) -> dict | None:
+        """The worker's result, or None if the worker itself died or stopped answering."""
+        try:
+            self.proc.stdin.write(json.dumps(job) + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            return None
+        return self._read(job["timeout"] + 60)
+
+    def close(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.wait(10)
+        except Exception:
+            pass
+
+
+def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[str, Any]:
+    from .questions import QUESTIONS, total_points
+
+    result = {
+        "submission": sub.stem, "file": sub.source, "student": sub.student, "student_id": sub.student_id,
+        "sha256": sub.sha256, "status": status, "reason": reason, "score": 0.0, "max_score": total_points(),
+        "questions": {q: 0.0 for q in QUESTIONS}, "records": [], "cell_errors": [], "output": "",
+    }
+    result.update(extra)
+    return result
+
+
+def judge(sub: Submission, run: dict, reference: Any) -> dict[str, Any]:
+    """Grade a worker's snapshots against the reference: the only place scores are made."""
+    from .grading import grade_all, question_scores
+
+    records = grade_all(run["snapshots"], reference) if run["snapshots"] else []
+    scores = question_scores(records) if records else None
+    result = _result_of(sub, run["status"], run.get("reason", ""), cell_errors=run.get("errors", []),
+                        output=run.get("output", ""), seconds=run.get("seconds"))
+    if records:
+        result["records"] = [r.to_dict() for r in records]
+        result["questions"] = scores
+        result["score"] = round(sum(scores.values()), 6)
+    return result
+
+
+@dataclass
+class Progress:
+    total: int
+    stream: Any = field(default_factory=lambda: sys.stderr)
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def update(self, result: dict[str, Any]) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        if self.stream.isatty():
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  "
+                              f"ETA {eta:4.0f} s  {result['submission'][:30]:<30}")
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {result['submission']}: {result['status']} "
+                              f"{result['score']:g}/{result['max_score']:g}\n")
+        self.stream.flush()
+
+
+def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Grade everything under `paths` into `out`; returns the summary. Ctrl-C keeps what is done."""
+    from .expected import expected_values
+
+    submissions = collect(paths)  # InputError before any work
+    out.mkdir(parents=True, exist_ok=True)
+    graded_before = {r.get("sha256"): r for r in load_results(out)}
+    todo = [s for s in submissions if options.force or s.sha256 not in graded_before]
+    skipped = len(submissions) - len(todo)
+    if options.sandbox and bwrap_problem():
+        log(f"{WARNING}\n({bwrap_problem()})")
+    if skipped:
+        log(f"{skipped} submission(s) already graded in {out} (same content): skipped; --force grades them again")
+    reference = expected_values()
+    progress = Progress(len(todo))
+    jobs: queue.Queue = queue.Queue()
+    for sub in todo:
+        jobs.put(sub)
+    lock = threading.Lock()
+    stop = threading.Event()
+    live: list[Worker] = []
+
+    def finish(result: dict[str, Any]) -> None:
+        write_result(out, result)
+        with lock:
+            progress.update(result)
+
+    def slot() -> None:
+        worker: Worker | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    sub = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    cells = code_cells(sub.data) if not sub.problem else None
+                except InvalidNotebook as e:
+                    sub.problem = str(e)
+                if sub.problem:
+                    finish(_result_of(sub, "invalid", sub.problem))
+                    continue
+                if worker is None:
+                    worker = Worker(options.sandbox)
+                    live.append(worker)
+                job = {"job": sub.stem, "name": "submission.ipynb", "cells": cells, "timeout": options.timeout,
+                       "memory_mb": options.memory_mb, "notebook": sub.data.decode("utf-8", "replace")}
+                run = worker.run(job)
+                if stop.is_set():
+                    return
+                if run is None:  # the worker itself died: its sandbox is gone, start another
+                    worker.close()
+                    worker = None
+                    finish(_result_of(sub, "crashed", "the grading worker died while running this notebook"))
+                    continue
+                finish(judge(sub, run, reference))
+        finally:
+            if worker:
+                worker.close()
+
+    threads = [threading.Thread(target=slot, daemon=True) for _ in range(max(1, min(options.jobs, len(todo) or 1)))]
+    interrupted = False
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        for w in list(live):
+            w.close()
+        log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
+    results = load_results(out)
+    write_grades_csv(out, results)
+    if options.otter_csv:
+        write_otter_csv(out, results)
+    return summarize(results, interrupted, len(submissions))
+
+
+def summarize(results: list[dict[str, Any]], interrupted: bool = False, submitted: int = 0) -> dict[str, Any]:
+    counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+    scores = [r["score"] for r in results]
+    return {"counts": counts, "mean": sum(scores) / len(scores) if scores else 0.0, "results": len(results),
+            "submitted": submitted, "interrupted": interrupted}

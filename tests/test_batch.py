@@ -1,0 +1,175 @@
+"""Batch grading: every submission accounted for, whatever its code does."""
+
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+
+import mutants
+from autograder.batch import Options, grade
+from autograder.questions import QUESTIONS, total_points
+from autograder.submissions import InputError
+from conftest import EXAMPLES, ROOT
+
+
+def write(folder, name, nb):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def rows(out):
+    with open(out / "grades.csv", encoding="utf-8") as f:
+        return {r["submission"]: r for r in csv.DictReader(f)}
+
+
+def result(out, stem):
+    return json.loads((out / "results" / f"{stem}.json").read_text())
+
+
+FAST = Options(jobs=2, timeout=20, memory_mb=1024)
+
+
+def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(tmp_path):
+    summary = grade([str(EXAMPLES)], tmp_path / "out", FAST, log=lambda m: None)
+    table = rows(tmp_path / "out")
+    assert set(table) == {p.stem for p in EXAMPLES.glob("*.ipynb")}
+    header = list(next(iter(table.values())))
+    assert header == ["submission", "student", "status", "score", "max_score", *QUESTIONS]
+    assert float(table["solution"]["score"]) == total_points()
+    assert float(table["blank"]["score"]) == 0
+    assert summary["counts"]["graded"] == len(table)
+    records = result(tmp_path / "out", "broadcast")["records"]
+    assert any(r["mistake"] == "broadcast" for r in records)
+
+
+ATTACKS = {
+    "timeout": ("while True:\n    pass", "timeout"),
+    "memory": ("hog = bytearray(3 * 1024**3)\nhog[::4096] = b'x' * len(hog[::4096])", "memory"),
+    "sys_exit": ("import sys\nsys.exit(3)", "graded"),
+    "os_exit": ("import os\nos._exit(0)", "crashed"),
+    "segfault": ("import ctypes\nctypes.string_at(0)", "crashed"),
+    "keyboard": ("raise KeyboardInterrupt", "graded"),
+}
+
+
+def test_always_a_row(tmp_path):
+    folder = tmp_path / "in"
+    for name, (code, _) in ATTACKS.items():
+        write(folder, f"{name}.ipynb", mutants.with_cell(code, after='grader.check("method1")'))
+    (folder / "invalid_json.ipynb").write_text('{"cells": [')
+    (folder / "empty.ipynb").write_bytes(b"")
+    (folder / "not_a_notebook.ipynb").write_text("print('hello')\n")
+    (folder / "not_a_zip.zip").write_bytes(b"PK not really")
+    out = tmp_path / "out"
+    grade([str(folder)], out, Options(jobs=2, timeout=8, memory_mb=768), log=lambda m: None)
+    table = rows(out)
+    assert set(table) == {*ATTACKS, "invalid_json", "empty", "not_a_notebook", "not_a_zip"}
+    for name, (_, status) in ATTACKS.items():
+        assert table[name]["status"] == status, (name, result(out, name)["reason"])
+        assert result(out, name)["reason"] or status == "graded"
+    for name in ("invalid_json", "empty", "not_a_notebook", "not_a_zip"):
+        assert table[name]["status"] == "invalid" and result(out, name)["reason"]
+    # what ran before the slip still counts; nothing after it is given away
+    assert 0 < float(table["timeout"]["score"]) < total_points()
+    assert float(table["sys_exit"]["score"]) == total_points()  # SystemExit only ends its own cell, as in Jupyter
+
+
+def test_magics_and_shell_lines_neither_break_grading_nor_run(tmp_path):
+    marker = tmp_path / "shell_ran"
+    nb = mutants.with_cell(f"%matplotlib inline\n!pip install nothing-at-all\n!touch {marker}\n%time x = 1",
+                           after="import numpy as np")
+    path = write(tmp_path / "in", "magics.ipynb", nb)
+    grade([str(path)], tmp_path / "out", Options(jobs=1, sandbox=False), log=lambda m: None)
+    assert float(rows(tmp_path / "out")["magics"]["score"]) == total_points()
+    assert not marker.exists()
+
+
+def test_bad_path_is_reported_before_any_work(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        grade([str(EXAMPLES), str(tmp_path / "nope")], tmp_path / "out", FAST, log=lambda m: None)
+    assert not (tmp_path / "out").exists()
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nope"), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_zips_and_student_names(tmp_path):
+    solution = (EXAMPLES / "solution.ipynb").read_bytes()
+    blank = (EXAMPLES / "blank.ipynb").read_bytes()
+    canvas = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(canvas, "w") as zf:
+        zf.writestr("kimminsu_12345_67890_hw04.ipynb", solution)
+        zf.writestr("leejiwoo_LATE_23456_78901_hw04-1.ipynb", blank)
+    otter_export = tmp_path / "hw04_2026_11_27T10_00_00_000000.zip"
+    with zipfile.ZipFile(otter_export, "w") as zf:
+        zf.writestr("hw04.ipynb", solution)
+        zf.writestr("hw04.pdf", b"%PDF")
+    gradescope = tmp_path / "gradescope_export.zip"
+    with zipfile.ZipFile(gradescope, "w") as zf:
+        zf.writestr("assignment_1_export/submission_metadata.yml",
+                    "submission_111:\n  :submitters:\n  - :name: Park Seoyeon\n    :sid: '2026001'\n"
+                    "    :email: park@example.ac.kr\n")
+        zf.writestr("assignment_1_export/submission_111/hw04.ipynb", solution)
+    out = tmp_path / "out"
+    grade([str(canvas), str(otter_export), str(gradescope)], out, FAST, log=lambda m: None)
+    table = rows(out)
+    by_student = {r["student"]: r for r in table.values()}
+    assert set(by_student) == {"kimminsu", "leejiwoo", "hw04_2026_11_27T10_00_00_000000", "Park Seoyeon"}
+    assert float(by_student["kimminsu"]["score"]) == total_points()
+    assert float(by_student["Park Seoyeon"]["score"]) == total_points()
+    assert result(out, "kimminsu_12345_67890_hw04")["student_id"] == "12345"
+    assert result(out, "submission_111")["student_id"] == "2026001"
+
+
+def test_otter_final_grades_layout(tmp_path):
+    grade([str(EXAMPLES / "solution.ipynb")], tmp_path / "out", Options(jobs=1, otter_csv=True), log=lambda m: None)
+    with open(tmp_path / "out" / "final_grades.csv") as f:
+        table = list(csv.reader(f))
+    assert table[0] == ["file", *sorted(QUESTIONS), "total_points_earned", "percent_correct", "grading_status"]
+    assert table[1][0] == "points-per-question" and float(table[1][-3]) == total_points()
+    assert table[2][-1] == "Completed" and float(table[2][-2]) == 1.0
+
+
+def test_rerun_skips_what_is_graded_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    grade([str(EXAMPLES)], out, FAST, log=lambda m: None)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json")}
+    messages = []
+    grade([str(EXAMPLES)], out, FAST, log=messages.append)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json")} == stamps
+    assert any("already graded" in m for m in messages)
+    grade([str(EXAMPLES / "solution.ipynb")], out, Options(jobs=1, force=True), log=lambda m: None)
+    assert (out / "results" / "solution.json").stat().st_mtime_ns != stamps["solution.json"]
+    assert len(rows(out)) == len(stamps)
+
+
+def test_ctrl_c_keeps_everything_finished(tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    for i in range(3):
+        write(folder, f"quick{i}.ipynb", mutants.mutant("solution"))
+    for i in range(3):
+        write(folder, f"slow{i}.ipynb", mutants.with_cell("import time\ntime.sleep(30)", after="import numpy as np"))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--jobs", "1", "--timeout", "60"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "results").glob("quick*.json"))) < 3:
+        time.sleep(0.2)
+    time.sleep(1)  # now inside a slow one
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    table = rows(out)
+    assert {f"quick{i}" for i in range(3)} <= set(table)
+    assert all(table[f"quick{i}"]["status"] == "graded" for i in range(3))
+    assert not any(name.startswith("slow") for name in table)
