@@ -15,6 +15,7 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,18 +40,24 @@ class Options:
     sandbox: bool = True
 
 
+class WorkerError(RuntimeError):
+    """A worker could not start: nothing can be graded, so the batch stops with this message."""
+
+
 class Worker:
     """One warm worker process, talking JSON lines over its stdin/stdout."""
 
     def __init__(self, sandbox: bool):
-        cmd, self.sandboxed = worker_command(sandbox)
+        cmd, self.sandboxed = worker_command(sandbox, needs=[str(PACKAGE_ROOT)])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        self.errors = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      text=True, env=env, cwd=PACKAGE_ROOT, start_new_session=True)
         ready = self._read(120)
         if not ready or not ready.get("ready"):
             self.close()
-            raise RuntimeError("a grading worker failed to start (is torch installed in this environment?)")
+            self.errors.seek(0)
+            raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
 
     def _read(self, timeout: float) -> dict | None:
         box: list[str] = []
@@ -76,6 +83,7 @@ class Worker:
             self.proc.wait(10)
         except Exception:
             pass
+        self.errors.close()
 
 
 def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[str, Any]:
@@ -150,6 +158,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     lock = threading.Lock()
     stop = threading.Event()
     live: list[Worker] = []
+    failures: list[str] = []
 
     def finish(result: dict[str, Any]) -> None:
         write_result(out, result)
@@ -172,7 +181,13 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     finish(_result_of(sub, "invalid", sub.problem))
                     continue
                 if worker is None:
-                    worker = Worker(options.sandbox)
+                    try:
+                        worker = Worker(options.sandbox)
+                    except WorkerError as e:
+                        failures.append(str(e))
+                        stop.set()
+                        jobs.put(sub)  # not graded: it keeps no row rather than a false one
+                        return
                     live.append(worker)
                 job = {"job": sub.stem, "name": "submission.ipynb", "cells": cells, "timeout": options.timeout,
                        "memory_mb": options.memory_mb, "notebook": sub.data.decode("utf-8", "replace")}
@@ -205,6 +220,8 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
     results = load_results(out)
     write_grades_csv(out, results)
+    if failures:
+        raise WorkerError(failures[0])
     if options.otter_csv:
         write_otter_csv(out, results)
     return summarize(results, interrupted, len(submissions))

@@ -43,7 +43,7 @@ def _otter_run(args) -> int:
 
 
 def _grade(args) -> int:
-    from .batch import Options, grade
+    from .batch import Options, WorkerError, grade
     from .questions import QUESTIONS
     from .report_table import table
     from .results import load_results
@@ -54,7 +54,7 @@ def _grade(args) -> int:
     out = Path(args.out)
     try:
         summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr))
-    except InputError as e:
+    except (InputError, WorkerError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.table:

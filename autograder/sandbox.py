@@ -8,6 +8,7 @@ Where bubblewrap is missing or cannot create namespaces, grading goes on unsandb
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -47,9 +48,20 @@ def bwrap_problem() -> str | None:
     return None if proc.returncode == 0 else f"bwrap cannot create a sandbox here: {proc.stderr.strip()[:200]}"
 
 
-def worker_command(sandbox: bool = True) -> tuple[list[str], bool]:
+def _visible(paths: list[str]) -> list[str]:
+    """Read-only binds for the paths the worker needs that the private /tmp would hide
+    (a project or virtual environment checked out under /tmp, as CI does)."""
+    args: list[str] = []
+    for p in sorted({os.path.realpath(p) for p in paths if p}):
+        if p == "/tmp" or p.startswith("/tmp/"):
+            args += ["--ro-bind-try", p, p]
+    return args
+
+
+def worker_command(sandbox: bool = True, needs: list[str] = ()) -> tuple[list[str], bool]:
     """The command that starts one worker, and whether it is sandboxed."""
     python = [sys.executable, "-m", "autograder.worker"]
     if sandbox and bwrap_problem() is None:
-        return [shutil.which("bwrap"), *BWRAP_ARGS, *python], True
+        needs = [*needs, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), *sys.path]
+        return [shutil.which("bwrap"), *BWRAP_ARGS, *_visible(needs), *python], True
     return python, False
