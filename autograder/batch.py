@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .notebook import InvalidNotebook, code_cells
+from .reseed import fresh_seed, reseed
 from .results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
 from .sandbox import WARNING, bwrap_problem, worker_command
 from .submissions import Submission, collect
@@ -75,7 +76,7 @@ class Worker:
             self.proc.stdin.flush()
         except OSError:
             return None
-        return self._read(job["timeout"] + 60)
+        return self._read(len(job["runs"]) * (job["timeout"] + 30) + 30)
 
     def close(self) -> None:
         try:
@@ -98,14 +99,21 @@ def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[
     return result
 
 
-def judge(sub: Submission, run: dict, reference: Any) -> dict[str, Any]:
-    """Grade a worker's snapshots against the reference: the only place scores are made."""
-    from .grading import grade_all, question_scores
+def judge(sub: Submission, runs: list[dict | None], reference: Any, fresh_reference: Any) -> dict[str, Any]:
+    """Grade a worker's snapshots against the reference: the only place scores are made.
 
-    records = grade_all(run["snapshots"], reference) if run["snapshots"] else []
+    runs[0] is the submission as written, runs[1] the same on fresh data (None when its data
+    seed could not be found); the status and reason are the first run's.
+    """
+    from .grading import grade_submission, question_scores
+
+    run, again = runs
+    fresh = again["snapshots"] if again else None
+    records = grade_submission(run["snapshots"], fresh, reference, fresh_reference) if run["snapshots"] else []
     scores = question_scores(records) if records else None
     result = _result_of(sub, run["status"], run.get("reason", ""), cell_errors=run.get("errors", []),
-                        output=run.get("output", ""), seconds=run.get("seconds"))
+                        output=run.get("output", ""), seconds=round(sum(r["seconds"] for r in runs if r), 3),
+                        fresh_seed=fresh_reference.seed if again else None)
     if records:
         result["records"] = [r.to_dict() for r in records]
         result["questions"] = scores
@@ -150,7 +158,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         log(f"{WARNING}\n({bwrap_problem()})")
     if skipped:
         log(f"{skipped} submission(s) already graded in {out} (same content): skipped; --force grades them again")
-    reference = expected_values()
+    reference, fresh_reference = expected_values(), expected_values(fresh_seed())
     progress = Progress(len(todo))
     jobs: queue.Queue = queue.Queue()
     for sub in todo:
@@ -189,17 +197,18 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                         jobs.put(sub)  # not graded: it keeps no row rather than a false one
                         return
                     live.append(worker)
-                job = {"job": sub.stem, "name": "submission.ipynb", "cells": cells, "timeout": options.timeout,
-                       "memory_mb": options.memory_mb, "notebook": sub.data.decode("utf-8", "replace")}
-                run = worker.run(job)
+                job = {"job": sub.stem, "name": "submission.ipynb", "runs": [cells, reseed(cells, fresh_reference.seed)],
+                       "timeout": options.timeout, "memory_mb": options.memory_mb,
+                       "notebook": sub.data.decode("utf-8", "replace")}
+                answer = worker.run(job)
                 if stop.is_set():
                     return
-                if run is None:  # the worker itself died: its sandbox is gone, start another
+                if answer is None:  # the worker itself died: its sandbox is gone, start another
                     worker.close()
                     worker = None
                     finish(_result_of(sub, "crashed", "the grading worker died while running this notebook"))
                     continue
-                finish(judge(sub, run, reference))
+                finish(judge(sub, answer["runs"], reference, fresh_reference))
         finally:
             if worker:
                 worker.close()

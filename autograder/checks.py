@@ -17,6 +17,7 @@ from .capture import lookup
 from .compare import Refusal, to_array
 
 LR = 0.1
+W_INIT = np.array([-5.0, 10.0])
 
 Finding = Optional[tuple[str, str]]
 
@@ -80,6 +81,18 @@ def requires_grad(path: str | None = None) -> Check:
     def check(ctx, q):
         v = ctx.get(path or q.path)
         return ("no_requires_grad", "") if v.get("kind") == "tensor" and not v["requires_grad"] else None
+
+    return check
+
+
+def initial_weights(model: str) -> Check:
+    """The model starts from the weights the prompt gives, (w0, w1) = (-5, 10): public, the prompt says so."""
+
+    def check(ctx, q):
+        w = ctx.array(model, "pair")
+        if isinstance(w, Refusal) or np.allclose(w, W_INIT, rtol=1e-4, atol=1e-4):
+            return None
+        return "weights_not_set", ""
 
     return check
 

@@ -116,6 +116,30 @@ def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any) -> list[Reco
     return [r for q in QUANTITIES.values() for r in (public.grade(q), hidden.grade(q))]
 
 
+def grade_submission(
+    official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None, reference: Any, fresh_reference: Any
+) -> list[Record]:
+    """Records of both runs combined. A hidden check earns its points only if it also passes on
+    fresh data, and not merely by agreeing with inputs that were themselves typed in; otherwise
+    it is `hard_coded`. With no fresh run (the data seed could not be found) the official run stands.
+    """
+    records = grade_all(official, reference)
+    if fresh is None:
+        return records
+    again = {(r.question, r.check): r for r in grade_all(fresh, fresh_reference) if r.hidden}
+    typed_in: set[str] = set()
+    for r in records:  # quantities come after their inputs
+        if not (r.hidden and r.passed):
+            continue
+        q = QUESTIONS[r.question].quantity(r.check)
+        f = again[(r.question, r.check)]
+        if not f.passed or (f.carried_forward and typed_in.intersection(q.inputs)):
+            typed_in.add(q.key)
+            r.passed, r.points, r.carried_forward = False, 0.0, False
+            r.mistake, r.message = "hard_coded", message("hard_coded", r.check)
+    return records
+
+
 def question_scores(records: list[Record]) -> dict[str, float]:
     scores = {name: 0.0 for name in QUESTIONS}
     for r in records:

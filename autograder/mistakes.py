@@ -89,10 +89,6 @@ def _other_loop(value, own, expected):
     return "" if own and _close(value, own["other_loop"], 1e-3) else None
 
 
-def _not_initial(value, own, expected):
-    return "" if own and not _close(value, own["implied"]) else None
-
-
 def _differs(value, own, expected):
     return "" if not _close(value, expected) else None
 
@@ -129,9 +125,8 @@ CATALOGUE: dict[str, Mistake] = {
         Mistake("wrong_optimizer", "`{name}`: {detail}", "`{name}`: {detail}"),
         # --- recognised from the values
         Mistake("weights_not_set",
-                "`{name}` 의 가중치가 문제에서 정한 초기값 (w0, w1) = (-5, 10) 이 아닙니다. 초기값을 직접 넣었나요?",
-                "The weights of `{name}` are not the initial values the problem sets, (w0, w1) = (-5, 10). Did you set them?",
-                kinds=("weights",), recognize=_not_initial),
+                "`{name}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = (-5, 10) 이 아닙니다. 초기값을 넣었나요?",
+                "The weights of the model behind `{name}` are not the initial values the problem sets, (w0, w1) = (-5, 10). Did you set them?"),
         Mistake("broadcast",
                 "`{name}`: shape (100,) 인 y 와 (100,1) 인 yhat 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y.reshape(100,1) 로 shape 을 맞추세요.",
                 "`{name}`: y of shape (100,) minus yhat of shape (100,1) broadcasts to a 100×100 matrix. Match the shapes with y.reshape(100,1).",
@@ -177,6 +172,11 @@ CATALOGUE: dict[str, Mistake] = {
                 "`{name}` 이(가) 여러분이 앞에서 구한 값에서 나오는 값과 다릅니다: {detail}.",
                 "`{name}` does not follow from your own earlier values: {detail}."),
         Mistake("wrong_value", "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
+        # --- only from the second run, on fresh data (grading.grade_submission)
+        Mistake("hard_coded",
+                "`{name}` 은(는) 주어진 데이터에서는 맞지만 데이터가 바뀌면 맞지 않습니다: 계산하지 않고 값을 직접 입력한 것으로 보입니다.",
+                "`{name}` is right on the given data but not when the data change: it looks typed in, not computed.",
+                needs_reference=True),
     ]
 }
 

@@ -13,10 +13,9 @@ from typing import Any
 import numpy as np
 
 from . import algebra
-from .checks import LR, Context
+from .checks import LR, W_INIT, Context
 from .compare import Refusal
 
-W_INIT = np.array([-5.0, 10.0])
 EPOCHS = 100
 
 
@@ -30,10 +29,6 @@ def _values(ctx: Context, path: str, at: str) -> np.ndarray | None:
     if v.get("kind") != "tensor" or v.get("values") is None:
         return None
     return np.asarray(v["values"], dtype=np.float64).reshape(v["shape"])
-
-
-def weights(ctx: Context, q) -> dict[str, Any] | None:
-    return {"implied": W_INIT}  # the prompt sets them: not a secret
 
 
 def yhat(ctx: Context, q) -> dict[str, Any] | None:
@@ -124,7 +119,6 @@ def zeros(ctx: Context, q) -> dict[str, Any] | None:
 
 
 IMPLIED = {
-    "weights": weights,
     "yhat": yhat,
     "loss": loss,
     "grad": grad,

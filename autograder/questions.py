@@ -23,11 +23,11 @@ CARRY_FORWARD = 1.0
 @dataclass(frozen=True)
 class Quantity:
     question: str
-    path: str  # what the student holds: "loss1", "net3.bias.grad", "net2" (its weights as (w0, w1))
+    path: str  # what the student holds: "loss1", "net3.bias.grad", "net2.weight", "net" (its weights as (w0, w1))
     layout: str  # see compare.LAYOUTS
     points: float
     expected: Callable[[Any], Any]  # reference (autograder.expected.Reference) -> value in layout
-    kind: str  # what it is (own.IMPLIED, mistakes.CATALOGUE kinds): weights, yhat, loss, grad, ...
+    kind: str  # what it is (own.IMPLIED, mistakes.CATALOGUE kinds): yhat, loss, grad, update, loop, ...
     structure: tuple[c.Check, ...] = ()
     inputs: tuple[str, ...] = ()  # keys of the quantities it is computed from
     method: str = ""  # the question whose snapshot holds its inputs (model, yhat, loss)
@@ -76,17 +76,19 @@ def _method(m: int) -> Question:
     qn, model = f"method{m}", MODEL[m]
     own = dict(method=qn, model=model, yhat=f"yhat{m}", loss=f"loss{m}")
     if m in HAND_WRITTEN:
-        structure, yhat_layout = (c.is_tensor(), c.requires_grad()), "vector"
+        built, yhat_layout = (c.is_tensor(model), c.requires_grad(model)), "vector"
     else:
-        structure, yhat_layout = (c.linear(1 if m in WITH_BIAS else 2, bias=m in WITH_BIAS),), "column"
+        built, yhat_layout = (c.linear(1 if m in WITH_BIAS else 2, bias=m in WITH_BIAS, path=model),), "column"
+    # the model is judged through yhat: its weights are given constants, so only the
+    # predictions it makes show that it was built and used (and they change with the data)
+    structure = (*built, c.initial_weights(model), c.is_tensor())
     names = ("X", "y", "x", model, f"yhat{m}", f"loss{m}") + (("lossfn",) if m >= 4 else ())
     return Question(
         qn,
         names,
         (
-            Quantity(qn, model, "pair", 1, lambda r: r.w_init, "weights", structure, **own),
-            Quantity(qn, f"yhat{m}", yhat_layout, 1, lambda r: r.step(m).yhat, "yhat", (c.is_tensor(),),
-                     inputs=(f"{qn}:{model}", "data:X"), **own),
+            Quantity(qn, f"yhat{m}", yhat_layout, 2, lambda r: r.step(m).yhat, "yhat", structure,
+                     inputs=("data:X",), **own),
             Quantity(qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss, "loss", (c.is_tensor(),),
                      inputs=(f"{qn}:yhat{m}",), **own),
         ),
@@ -101,7 +103,7 @@ def _grads() -> Question:
         for param, layout, part in _params(m):
             points = 2 if layout == "pair" else 1
             qs.append(Quantity("step3", f"{param}.grad", layout, points, lambda r, m=m, part=part: part(r.step(m).grad),
-                               "grad", inputs=(f"method{m}:loss{m}", f"method{m}:{model}"), **own))
+                               "grad", inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), **own))
     return Question("step3", ("X", "y", "x", *MODEL.values()), tuple(qs), title="step3: derivation")
 
 

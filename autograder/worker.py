@@ -2,6 +2,8 @@
 
     python -m autograder.worker        (JSON lines: jobs on stdin, results on stdout)
 
+A job lists its runs (the submission as written, then on fresh data); each runs in its own child.
+
 The worker imports torch and runs one forward/backward/SGD step before its first job, so a
 child starts with everything loaded. Each child gets its own session, a scratch folder that
 holds only its submission, rlimits, torch capped at one thread, and output cut at a limit.
@@ -249,9 +251,8 @@ def main() -> int:
         if not line.strip():
             continue
         job = json.loads(line)
-        result = run_job(job, sandboxed)
-        result["job"] = job["job"]
-        out.write(json.dumps(result) + "\n")
+        runs = [run_job({**job, "cells": cells}, sandboxed) if cells is not None else None for cells in job["runs"]]
+        out.write(json.dumps({"job": job["job"], "runs": runs}) + "\n")
         out.flush()
     return 0
 

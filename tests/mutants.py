@@ -42,12 +42,12 @@ SUITE: dict[str, tuple[list[tuple[str, str]], str, str]] = {
                                 "    optmz.step()\n    optmz.zero_grad()\nlist(net.parameters())")],
                               "homework:net", "zero_grad_in_homework"),
     "weights_not_set": ([("net2.weight.data = torch.tensor([[-5.0,10.0]]) # SOLUTION\n", "")],
-                        "method2:net2", "weights_not_set"),
+                        "method2:yhat2", "weights_not_set"),
     "wrong_bias": ([("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
-                     "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")], "method2:net2", "wrong_bias"),
+                     "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")], "method2:yhat2", "wrong_bias"),
     "data_mismatch": ([("torch.manual_seed(202150754)", "torch.manual_seed(2021)")], "data:", "data_mismatch"),  # X and y
     "no_requires_grad": ([("What1 = torch.tensor([-5.0,10.0],requires_grad=True)", "What1 = torch.tensor([-5.0,10.0])")],
-                         "method1:What1", "no_requires_grad"),
+                         "method1:yhat1", "no_requires_grad"),
     "no_backward": ([("loss4.backward() # SOLUTION\n", "")], "step3:What4.grad", "no_backward"),
     "shape": ([("yhat2 = net2(X) # SOLUTION\nloss2 = torch.mean((y.reshape(100,1)-yhat2)**2)",
                 "yhat2 = net2(X).reshape(-1)\nloss2 = torch.mean((y-yhat2)**2)")], "method2:yhat2", "shape"),
@@ -95,3 +95,62 @@ def with_cell(code: str, after: str | None = None, base: str = "solution") -> nb
     at = len(nb.cells) if after is None else next(i for i, c in enumerate(nb.cells) if after in c.source) + 1
     nb.cells.insert(at, nbformat.v4.new_code_cell(code))
     return nb
+
+
+def _literal(value: dict) -> str | None:
+    """Python source that rebuilds a captured value as a constant."""
+    kind = value.get("kind")
+    if kind == "number":
+        return repr(value["value"])
+    if kind == "tensor" and value.get("values") is not None:
+        dtype = "" if value["dtype"] == "float32" else f", dtype=torch.{value['dtype']}"
+        grad = ", requires_grad=True" if value["requires_grad"] else ""
+        return f"torch.tensor({value['values']!r}{dtype}{grad})"
+    return None
+
+
+def _rebuild(name: str, value: dict) -> list[str]:
+    kind = value.get("kind")
+    if kind == "tensor":
+        lines = [f"{name} = {_literal(value)}"]
+        if value.get("grad"):
+            lines.append(f"{name}.grad = {_literal(value['grad'])}")
+        return lines
+    if kind == "module" and value["type"] == "Linear":
+        has_bias = value["params"].get("bias") is not None
+        lines = [f"{name} = torch.nn.Linear({value['in_features']}, {value['out_features']}, bias={has_bias})"]
+        for p, v in value["params"].items():
+            if v is not None:
+                lines.append(f"{name}.{p}.data = {_literal({**v, 'requires_grad': False})}")
+                if v.get("grad"):
+                    lines.append(f"{name}.{p}.grad = {_literal({**v['grad'], 'requires_grad': False})}")
+        return lines
+    if kind == "optimizer":
+        return [f"{name} = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr={value['groups'][0]['lr']!r})"]
+    if kind == "module":
+        return [f"{name} = torch.nn.{value['type']}()"]
+    literal = _literal(value)
+    return [f"{name} = {literal}"] if literal else []
+
+
+def hard_coded() -> nbformat.NotebookNode:
+    """The template with every graded value typed in as a constant (taken from the solution's run)."""
+    from autograder.execute import run_cells
+
+    solved = mutant("solution")
+    snapshots = run_cells([c.source for c in solved.cells if c.cell_type == "code"])
+    template = nbformat.read(ROOT / "assignment" / "hw04.ipynb", as_version=4)
+    cells = []
+    for cell in template.cells:
+        if cell.cell_type == "code" and cell.source.startswith("grader.check("):
+            question = cell.source.split('"')[1]
+            if question != "data":
+                lines = ["import torch"]
+                for name, value in snapshots[question].items():
+                    if name not in ("X", "y", "x"):
+                        lines += _rebuild(name, value)
+                cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
+        if cell.cell_type != "code" or "..." not in cell.source:
+            cells.append(cell)
+    template.cells = cells
+    return template

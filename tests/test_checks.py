@@ -5,15 +5,12 @@ import re
 import pytest
 
 import mutants
-from autograder.execute import run_cells
-from autograder.grading import grade_all, question_scores
-from autograder.questions import QUESTIONS, total_points
-from conftest import EXAMPLES
+from autograder.questions import total_points
+from conftest import EXAMPLES, grade_in_process
 
 
 def records_of(nb, reference):
-    snaps = run_cells([c.source for c in nb.cells if c.cell_type == "code"])
-    return grade_all(snaps, reference)
+    return grade_in_process(nb, reference)
 
 
 def read(name):

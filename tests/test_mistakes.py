@@ -4,15 +4,13 @@ import pytest
 
 import mutants
 from autograder import questions
-from autograder.execute import run_cells
-from autograder.grading import grade_all
 from autograder.mistakes import CATALOGUE
 from autograder.questions import QUANTITIES, total_points
+from conftest import grade_in_process
 
 
 def records_of(name, reference):
-    nb = mutants.mutant(name)
-    return grade_all(run_cells([c.source for c in nb.cells if c.cell_type == "code"]), reference)
+    return grade_in_process(mutants.hard_coded() if name == "hard_coded" else mutants.mutant(name), reference)
 
 
 def key(r):
@@ -40,7 +38,15 @@ def test_mutant_gets_exactly_its_code_where_it_happened(name, reference_values):
 
 def test_every_catalogue_code_has_a_mutant():
     named = {part for _, _, code in mutants.SUITE.values() for part in code.split("/")}
-    assert named == set(CATALOGUE)
+    assert named | {"hard_coded"} == set(CATALOGUE)  # hard_coded: test_hard_coded_answers_earn_nothing
+
+
+def test_hard_coded_answers_earn_nothing(reference_values):
+    """Every value typed in as a constant (what the solution printed): right on the official data only."""
+    records = records_of("hard_coded", reference_values)
+    assert sum(r.points for r in records) == 0  # the data cell is worth 0
+    scored = [r for r in records if r.hidden and QUANTITIES[key(r)].points > 0]
+    assert scored and all(r.mistake == "hard_coded" for r in scored)
 
 
 @pytest.mark.parametrize("name", ["solution", "lecture"])
@@ -50,7 +56,7 @@ def test_correct_work_gets_no_code(name, reference_values):
     from conftest import EXAMPLES
 
     nb = mutants.mutant("solution") if name == "solution" else nbformat.read(EXAMPLES / "lecture.ipynb", as_version=4)
-    records = grade_all(run_cells([c.source for c in nb.cells if c.cell_type == "code"]), reference_values)
+    records = grade_in_process(nb, reference_values)
     graded = [r for r in records if r.max_points > 0 or not r.hidden]
     assert [key(r) for r in graded if r.mistake and QUANTITIES[key(r)].points > 0] == []
 
