@@ -49,7 +49,7 @@ class Worker:
     """One warm worker process, talking JSON lines over its stdin/stdout."""
 
     def __init__(self, sandbox: bool):
-        cmd, self.sandboxed = worker_command(sandbox, needs=[str(PACKAGE_ROOT)])
+        cmd, self.sandboxed = worker_command(sandbox)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,

@@ -1,8 +1,11 @@
 """The sandbox the workers run in: bubblewrap, an established tool, not one of our own.
 
-Inside: the whole file system read-only, a private /tmp, no network, its own PID namespace
-(so the worker can kill anything a submission leaves behind), and death with the grader.
-Where bubblewrap is missing or cannot create namespaces, grading goes on unsandboxed, loudly.
+Inside, student code sees a minimal, read-only file system: the system directories, the
+Python installation and the autograder package. Not the reference solution, not the other
+students' notebooks, not the output folder, not anyone's home. It gets a private /tmp, no
+network, its own PID namespace (so the worker can kill anything a submission leaves behind),
+and it dies with the grader. Where bubblewrap is missing or cannot create namespaces,
+grading goes on unsandboxed, loudly.
 """
 
 from __future__ import annotations
@@ -10,29 +13,46 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import site
 import subprocess
 import sys
+from pathlib import Path
 
-BWRAP_ARGS = [
-    "--ro-bind", "/", "/",
-    "--dev", "/dev",
-    "--proc", "/proc",
-    "--tmpfs", "/tmp",
-    "--unshare-net",
-    "--unshare-pid",
-    "--unshare-ipc",
-    "--unshare-uts",
-    "--die-with-parent",
-    "--new-session",
-    "--setenv", "AUTOGRADER_SANDBOXED", "1",
-    "--setenv", "TMPDIR", "/tmp",
-]
+PACKAGE = Path(__file__).resolve().parent
 
 WARNING = (
     "WARNING: bubblewrap (bwrap) is not available, so student code runs WITHOUT a sandbox: it can read and "
     "write your files and reach the network. Install it (Debian/Ubuntu: apt-get install bubblewrap) before "
     "grading real submissions."
 )
+
+
+def _system() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc", "/etc"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = f"/{name}"
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    return args
+
+
+def bwrap_args() -> list[str]:
+    """Everything the worker may see, read-only, and the namespaces it lives in."""
+    python = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), str(PACKAGE)}
+    binds = []
+    for path in sorted({os.path.realpath(p) for p in python}):
+        binds += ["--ro-bind-try", path, path]
+    return [
+        *_system(),
+        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+        *binds,
+        "--chdir", "/tmp",
+        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        "--die-with-parent", "--new-session",
+        "--setenv", "AUTOGRADER_SANDBOXED", "1", "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp",
+    ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,26 +62,16 @@ def bwrap_problem() -> str | None:
     if not bwrap:
         return "bwrap is not installed"
     try:
-        proc = subprocess.run([bwrap, *BWRAP_ARGS, "true"], capture_output=True, text=True, timeout=30)
+        proc = subprocess.run([bwrap, *bwrap_args(), sys.executable, "-c", "import torch"],
+                              capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"bwrap failed to start: {e}"
-    return None if proc.returncode == 0 else f"bwrap cannot create a sandbox here: {proc.stderr.strip()[:200]}"
+    return None if proc.returncode == 0 else f"bwrap cannot run Python here: {proc.stderr.strip()[-300:]}"
 
 
-def _visible(paths: list[str]) -> list[str]:
-    """Read-only binds for the paths the worker needs that the private /tmp would hide
-    (a project or virtual environment checked out under /tmp, as CI does)."""
-    args: list[str] = []
-    for p in sorted({os.path.realpath(p) for p in paths if p}):
-        if p == "/tmp" or p.startswith("/tmp/"):
-            args += ["--ro-bind-try", p, p]
-    return args
-
-
-def worker_command(sandbox: bool = True, needs: list[str] = ()) -> tuple[list[str], bool]:
+def worker_command(sandbox: bool = True) -> tuple[list[str], bool]:
     """The command that starts one worker, and whether it is sandboxed."""
     python = [sys.executable, "-m", "autograder.worker"]
     if sandbox and bwrap_problem() is None:
-        needs = [*needs, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), *sys.path]
-        return [shutil.which("bwrap"), *BWRAP_ARGS, *_visible(needs), *python], True
+        return [shutil.which("bwrap"), *bwrap_args(), *python], True
     return python, False

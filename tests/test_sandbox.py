@@ -1,18 +1,21 @@
-"""The sandbox is a real one: student code cannot write outside its scratch folder or reach the network."""
+"""The sandbox is a real one: student code cannot write outside its scratch folder, reach the
+network, or read what it must not (the solution, classmates' notebooks, the results)."""
 
+import json
 import os
 import socket
 import threading
 from pathlib import Path
 
+import nbformat
 import pytest
 
-import mutants
 from autograder.batch import Options, grade
+from autograder.questions import total_points
 from autograder.sandbox import bwrap_problem
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT
 
-ATTACK = """
+WRITE_AND_CALL = """
 import os, socket
 for target in {targets!r}:
     try:
@@ -26,6 +29,19 @@ try:
     s.close()
 except OSError:
     pass
+"""
+
+STEAL = """
+import json
+def steal(i):
+    for path in {sources!r}:
+        try:
+            nb = json.load(open(path))
+        except OSError:
+            continue
+        code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+        exec("".join(code[i]) if isinstance(code[i], list) else code[i], globals())
+        return
 """
 
 
@@ -46,39 +62,55 @@ def listener():
             with conn:
                 heard.append(conn.recv(100) or b"<connected>")
 
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
+    threading.Thread(target=serve, daemon=True).start()
     return server, heard, stop
 
 
-def attack(tmp_path, sandbox: bool, tag: str):
-    targets = [ROOT / f"pwned-{tag}-{os.getpid()}.txt", Path.home() / f"pwned-{tag}-{os.getpid()}.txt"]
+def attacker(sources, targets, port):
+    """The blank template whose blanks copy a solution found on disk, after writing files and calling home."""
+    nb = nbformat.read(EXAMPLES / "blank.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for i, cell in enumerate(code):
+        if "..." in cell.source:
+            cell.source = f"steal({i})"
+    code[1].source += "\n" + STEAL.format(sources=[str(s) for s in sources])
+    code[1].source += "\n" + WRITE_AND_CALL.format(targets=[str(t) for t in targets], port=port)
+    return nb
+
+
+def attack(tmp_path, sandbox: bool):
+    tag = "boxed" if sandbox else "open"
+    folder = tmp_path / tag
+    folder.mkdir()
+    (folder / "classmate.ipynb").write_bytes((EXAMPLES / "solution.ipynb").read_bytes())
+    out = tmp_path / f"out-{tag}"
+    targets = [ROOT / f"pwned-{tag}-{os.getpid()}.txt", Path.home() / f"pwned-{tag}-{os.getpid()}.txt",
+               out / "grades.csv"]
     server, heard, stop = listener()
     try:
-        code = ATTACK.format(targets=[str(t) for t in targets], port=server.getsockname()[1])
-        nb = mutants.with_cell(code, after="import numpy as np")
-        folder = tmp_path / tag
-        folder.mkdir()
-        import nbformat
-
-        nbformat.write(nb, folder / "attack.ipynb")
-        grade([str(folder)], tmp_path / f"out-{tag}", Options(jobs=1, sandbox=sandbox), log=lambda m: None)
-        written = [t for t in targets if t.exists()]
-        return written, list(heard)
+        nb = attacker([folder / "classmate.ipynb", ROOT / "solutions" / "hw04_solution.ipynb"], targets[:2] +
+                      [out / "results" / "attacker.json"], server.getsockname()[1])
+        nbformat.write(nb, folder / "attacker.ipynb")
+        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox), log=lambda m: None)
+        written = [t for t in targets[:2] if t.exists()]
+        score = json.loads((out / "results" / "attacker.json").read_text())["score"]
+        return written, list(heard), score
     finally:
         stop.set()
         server.close()
-        for t in targets:
+        for t in targets[:2]:
             if t.exists():
                 t.unlink()
 
 
 def test_the_attack_works_without_a_sandbox(tmp_path):
-    written, heard = attack(tmp_path, sandbox=False, tag="open")
+    written, heard, score = attack(tmp_path, sandbox=False)
     assert len(written) == 2 and heard, "the attack must be real for the sandbox test to mean anything"
+    assert score == total_points()
 
 
 @pytest.mark.skipif(bwrap_problem() is not None, reason=f"bubblewrap unavailable: {bwrap_problem()}")
-def test_in_the_sandbox_it_changes_nothing_and_reaches_nothing(tmp_path):
-    written, heard = attack(tmp_path, sandbox=True, tag="boxed")
+def test_in_the_sandbox_it_changes_nothing_reaches_nothing_and_reads_nothing(tmp_path):
+    written, heard, score = attack(tmp_path, sandbox=True)
     assert written == [] and heard == []
+    assert score == 0
