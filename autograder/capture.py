@@ -2,9 +2,13 @@
 
 This is the only module that touches student objects. Everything after it (comparison,
 checks, reports) sees JSON-able dicts, so the judging side never calls a student's method
-and a captured snapshot can cross a process boundary without pickling.
-Student objects are read through torch's base-class functions, not their own methods,
-so a tensor subclass cannot lie about its values.
+and a snapshot can cross a process boundary without pickling.
+
+Student code may have patched torch or subclassed its types by the time a snapshot is
+taken, so values are read through torch's own C functions, saved when this module is first
+imported (before any student code runs in the executor), with `__torch_function__`
+overrides switched off; modules and optimizers are recognised by their exact type and read
+from their own attribute dicts.
 """
 
 from __future__ import annotations
@@ -12,83 +16,94 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import torch
+
 MAX_ELEMENTS = 20_000  # yhat has 100 elements; anything far bigger is a mistake, not an answer
 
 _ABSENT = object()
+_T = torch._C.TensorBase
+_SIZE, _DETACH, _TO, _TOLIST = _T.size, _T.detach, _T.to, _T.tolist
+_GRAD, _IS_LEAF, _REQUIRES_GRAD, _DTYPE, _DEVICE = (
+    _T.grad.__get__, _T.is_leaf.__get__, _T.requires_grad.__get__, _T.dtype.__get__, _T.device.__get__,
+)
+_NO_OVERRIDES = torch._C.DisableTorchFunctionSubclass
+_GETATTR = object.__getattribute__
+_FLOAT64 = torch.float64
+_LINEAR, _MSE, _SGD, _MODULE, _OPTIMIZER, _LOSS = (
+    torch.nn.Linear, torch.nn.MSELoss, torch.optim.SGD, torch.nn.Module, torch.optim.Optimizer,
+    torch.nn.modules.loss._Loss,
+)
+_TYPE, _ISSUBCLASS, _FLOAT, _LEN = type, issubclass, float, len
 
 
 def _tensor(t) -> dict[str, Any]:
-    import torch
-
-    base = torch.Tensor
-    shape = list(base.size(t))
-    numel = math.prod(shape)
-    out = {
-        "kind": "tensor",
-        "shape": shape,
-        "dtype": str(t.dtype).replace("torch.", ""),
-        "device": str(t.device.type),
-        "requires_grad": bool(base.requires_grad.__get__(t)),
-        "values": None,
-    }
-    if numel <= MAX_ELEMENTS and (t.dtype.is_floating_point or t.dtype in _INT_DTYPES()):
-        plain = base.detach(t)
-        plain = base.to(plain, device="cpu", dtype=torch.float64)
-        out["values"] = base.tolist(base.as_subclass(plain, base))
-    grad = base.grad.__get__(t) if base.is_leaf.__get__(t) else None
+    with _NO_OVERRIDES():
+        shape = list(_SIZE(t))
+        dtype = _DTYPE(t)
+        out = {
+            "kind": "tensor",
+            "shape": shape,
+            "dtype": str(dtype).replace("torch.", ""),
+            "device": str(_DEVICE(t).type),
+            "requires_grad": bool(_REQUIRES_GRAD(t)),
+            "values": None,
+        }
+        if _TYPE(t) is not torch.Tensor and _TYPE(t) is not torch.nn.Parameter:
+            out["subclass"] = _TYPE(t).__qualname__
+        if math.prod(shape) <= MAX_ELEMENTS and not dtype.is_complex:
+            out["values"] = _TOLIST(_TO(_DETACH(t), device="cpu", dtype=_FLOAT64))
+        grad = _GRAD(t) if _IS_LEAF(t) else None
     out["grad"] = _tensor(grad) if grad is not None else None
     return out
 
 
-def _INT_DTYPES():
-    import torch
-
-    return (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool)
-
-
 def _module(m) -> dict[str, Any]:
-    import torch
-
-    params = {name: _tensor(p) for name, p in m.named_parameters(recurse=False)}
-    for name in ("weight", "bias"):
-        params.setdefault(name, None)
-    out = {"kind": "module", "type": type(m).__name__, "params": params}
-    if isinstance(m, torch.nn.Linear):
-        out["in_features"] = int(m.in_features)
-        out["out_features"] = int(m.out_features)
-    if isinstance(m, torch.nn.modules.loss._Loss):
-        out["reduction"] = str(m.reduction)
+    kind = _TYPE(m)
+    out: dict[str, Any] = {"kind": "module", "type": kind.__name__ if kind in (_LINEAR, _MSE) else kind.__qualname__,
+                           "params": {"weight": None, "bias": None}}
+    if kind is _LINEAR:
+        params = _GETATTR(m, "_parameters")
+        out["params"] = {name: _tensor(params[name]) if params.get(name) is not None else None
+                         for name in ("weight", "bias")}
+        out["in_features"] = int(_GETATTR(m, "in_features"))
+        out["out_features"] = int(_GETATTR(m, "out_features"))
+    elif kind is _MSE:
+        out["reduction"] = str(_GETATTR(m, "reduction"))
+    else:
+        out["type"] = f"{kind.__module__}.{kind.__qualname__}"
     return out
 
 
 def _optimizer(o) -> dict[str, Any]:
+    kind = _TYPE(o)
     groups = [
-        {"lr": float(g.get("lr", float("nan"))), "momentum": float(g.get("momentum", 0.0) or 0.0), "n_params": len(g["params"])}
-        for g in o.param_groups
+        {"lr": _FLOAT(g.get("lr", float("nan"))), "momentum": _FLOAT(g.get("momentum", 0.0) or 0.0),
+         "n_params": _LEN(g["params"])}
+        for g in _GETATTR(o, "param_groups")
     ]
-    return {"kind": "optimizer", "type": type(o).__name__, "groups": groups}
+    return {"kind": "optimizer", "type": "SGD" if kind is _SGD else f"{kind.__module__}.{kind.__qualname__}",
+            "groups": groups}
 
 
 def capture_value(value: Any) -> dict[str, Any]:
     """Plain description of one student value."""
-    import torch
-
+    kind = _TYPE(value)
     if value is _ABSENT:
         return {"kind": "missing"}
     if value is Ellipsis:
         return {"kind": "ellipsis"}
     if value is None:
         return {"kind": "none"}
-    if isinstance(value, torch.Tensor):
+    if _ISSUBCLASS(kind, torch.Tensor):
         return _tensor(value)
-    if isinstance(value, torch.nn.Module):
+    if _ISSUBCLASS(kind, _MODULE):
         return _module(value)
-    if isinstance(value, torch.optim.Optimizer):
+    if _ISSUBCLASS(kind, _OPTIMIZER):
         return _optimizer(value)
-    if type(value) in (int, float, bool):
-        return {"kind": "number", "value": float(value)}
-    type_name = f"{type(value).__module__}.{type(value).__qualname__}"
-    if type(value).__module__ == "numpy" or type(value) in (list, tuple):
+    if kind in (int, float, bool):
+        return {"kind": "number", "value": _FLOAT(value)}
+    type_name = f"{kind.__module__}.{kind.__qualname__}"
+    if kind.__module__ == "numpy" or kind in (list, tuple):
         try:
             import numpy as np
 
@@ -104,10 +119,11 @@ def capture(env: dict[str, Any], names: list[str]) -> dict[str, dict[str, Any]]:
     """Snapshot of the named globals, as they stand now."""
     out = {}
     for name in names:
+        value = dict.get(env, name, _ABSENT)
         try:
-            out[name] = capture_value(env.get(name, _ABSENT))
+            out[name] = capture_value(value)
         except Exception as e:  # a broken object is the student's mistake, not a grader crash
-            out[name] = {"kind": "other", "type": type(env.get(name)).__name__, "error": str(e)[:200]}
+            out[name] = {"kind": "other", "type": _TYPE(value).__name__, "error": str(e)[:200]}
     return out
 
 

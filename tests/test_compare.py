@@ -88,3 +88,25 @@ def test_capture_reads_through_a_lying_subclass():
 
     liar = torch.tensor(1.0).as_subclass(Liar)
     assert close(arr(liar, "scalar"), 1.0)
+
+
+def test_capture_ignores_torch_function_overrides_and_patched_torch(monkeypatch):
+    class Liar(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return [110.0313] if "tolist" in getattr(func, "__name__", "") else super().__torch_function__(
+                func, types, args, kwargs or {})
+
+    liar = torch.tensor(1.0).as_subclass(Liar)
+    monkeypatch.setattr(torch.Tensor, "tolist", lambda self: [110.0313])
+    monkeypatch.setattr(torch.Tensor, "detach", lambda self: torch.tensor(110.0313))
+    value = capture_value(liar)
+    assert close(to_array(value, "scalar"), 1.0) and value["subclass"] == "Liar"
+
+
+def test_a_module_pretending_to_be_linear_is_not_one():
+    class Fake(torch.nn.Module):
+        in_features, out_features = 2, 1
+
+    assert capture_value(Fake())["type"].endswith("Fake")
+    assert isinstance(to_array(capture_value(Fake()), "pair"), Refusal)
