@@ -101,7 +101,7 @@ def test_capture_ignores_torch_function_overrides_and_patched_torch(monkeypatch)
     monkeypatch.setattr(torch.Tensor, "tolist", lambda self: [110.0313])
     monkeypatch.setattr(torch.Tensor, "detach", lambda self: torch.tensor(110.0313))
     value = capture_value(liar)
-    assert close(to_array(value, "scalar"), 1.0) and value["subclass"] == "Liar"
+    assert close(to_array(value, "scalar"), 1.0) and value["subclass"].endswith("Liar")
 
 
 def test_a_module_pretending_to_be_linear_is_not_one():
