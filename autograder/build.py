@@ -29,7 +29,7 @@ STUDENT_MODULES = [
     "__init__.py", "algebra.py", "capture.py", "checks.py", "compare.py", "grading.py",
     "in_kernel.py", "mistakes.py", "own.py", "questions.py", "records.py",
 ]
-GRADING_FILES = ["autograder", "solutions/__init__.py", "solutions/reference.py"]
+GRADING_FILES = ["autograder", "solutions/__init__.py", "solutions/reference.py", "pyproject.toml"]
 
 
 def check_template_in_sync() -> None:
@@ -79,6 +79,7 @@ def build_autograder(dist: Path) -> Path:
     for name in ("__init__.py", "reference.py"):
         shutil.copy2(ROOT / "solutions" / name, stage / "solutions" / name)
     shutil.copy2(ROOT / "otter_config.json", stage / "otter_config.json")
+    shutil.copy2(ROOT / "pyproject.toml", stage / "pyproject.toml")
     shutil.copy2(REQUIREMENTS, stage / "requirements.txt")
     out = (dist / "autograder.zip").resolve()
     with _chdir(stage):

@@ -38,4 +38,21 @@ def code_cells(data: bytes) -> list[str]:
             sources.append("".join(src) if isinstance(src, list) else str(src))
     if not sources:
         raise InvalidNotebook("the notebook has no code cells")
+    errors = [_syntax_error(src) for src in sources if src.strip()]
+    if errors and all(errors):
+        raise InvalidNotebook(f"no code cell is valid Python ({errors[0]})")
     return sources
+
+
+def _syntax_error(source: str) -> str | None:
+    """Why a cell does not compile (after IPython's transformation of magics), or None.
+    One broken cell is graded like Jupyter runs it: it fails and the others go on."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        compile(TransformerManager().transform_cell(source), "<cell>", "exec")
+    except SyntaxError as e:
+        return f"line {e.lineno}: {e.msg}"
+    except Exception as e:  # the transformer itself choked: as good as a syntax error
+        return str(e)[:100]
+    return None

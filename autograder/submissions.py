@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20  # a notebook with outputs is a few MB; more is not a homework
 MAX_ZIP_BYTES = 2 * 2**30  # total uncompressed size of one zip we are willing to read
+MAX_INNER_ZIP_BYTES = 200 * 2**20  # an otter export inside an LMS download is a few MB
 
 # Canvas: name_userid_submissionid_file.ipynb, with _LATE_ after the name for late ones
 CANVAS = re.compile(r"^(?P<name>[A-Za-z0-9-]+?)(?:_LATE)?_(?P<uid>\d{3,})_(?P<sid>\d{3,})_(?P<file>.+)$")
@@ -63,7 +64,7 @@ def _gradescope_submitters(zf: zipfile.ZipFile, root: str) -> dict[str, tuple[st
     return out
 
 
-def _from_zip(path: Path, data: bytes | None = None, label: str | None = None) -> list[Submission]:
+def _from_zip(path: Path, data: bytes | None = None, label: str | None = None, depth: int = 0) -> list[Submission]:
     import io
 
     label = label or str(path)
@@ -97,10 +98,13 @@ def _from_zip(path: Path, data: bytes | None = None, label: str | None = None) -
                 student, sid = _student(info.filename)
                 stem = PurePosixPath(info.filename).stem
             out.append(Submission(stem, name, zf.read(info), student, sid))
-        for info in inner_zips:  # an LMS bulk download of otter export zips
-            if info.file_size > MAX_ZIP_BYTES:
+        for info in inner_zips:  # an LMS bulk download of otter export zips; one level deep
+            inner = PurePosixPath(info.filename)
+            if depth or info.file_size > MAX_INNER_ZIP_BYTES:
+                out.append(Submission(inner.stem, f"{label}:{info.filename}", b"", inner.stem,
+                                      problem="a zip inside a zip inside a zip, or over 200 MB: not opened"))
                 continue
-            out.extend(_from_zip(PurePosixPath(info.filename), zf.read(info), f"{label}:{info.filename}"))
+            out.extend(_from_zip(inner, zf.read(info), f"{label}:{info.filename}", depth + 1))
         if not out:
             out.append(Submission(path.stem, label, b"", path.stem, problem="no notebook in this zip"))
         return out
