@@ -62,7 +62,7 @@ def bwrap_problem() -> str | None:
     if not bwrap:
         return "bwrap is not installed"
     try:
-        proc = subprocess.run([bwrap, *bwrap_args(), sys.executable, "-c", "import torch"],
+        proc = subprocess.run([bwrap, *bwrap_args(), sys.executable, "-c", "pass"],
                               capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"bwrap failed to start: {e}"

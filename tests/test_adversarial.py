@@ -1,0 +1,88 @@
+"""No unearned point: every attack scores no more than its notebook without the attack, on the
+batch path and on the Gradescope path (otter run with dist/autograder.zip and its plugin)."""
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+
+import attacks
+from autograder.batch import Options, grade
+from autograder.otter_run import otter_run
+from autograder.results import STATUSES, load_results
+
+
+@pytest.fixture(scope="module")
+def graded(dist, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("attacks")
+    out = tmp_path_factory.mktemp("out")
+    bases = {b for b, _, _ in attacks.ATTACKS.values()} - {"hard_coded"} | {"blank"}
+    for b in bases:
+        nbformat.write(attacks.base(b), folder / f"base_{b}.ipynb")
+    for name in attacks.ATTACKS:
+        nbformat.write(attacks.attack(name, out=str(out)), folder / f"{name}.ipynb")
+    grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
+    batch = {r["submission"]: r for r in load_results(out)}
+    notebooks = sorted(folder.glob("*.ipynb"))
+    with ThreadPoolExecutor(2) as pool:
+        gradescope = dict(zip([p.stem for p in notebooks],
+                              pool.map(lambda p: otter_run(p, dist / "autograder.zip"), notebooks)))
+    return batch, gradescope, out
+
+
+def baseline(name):
+    b = attacks.ATTACKS[name][0]
+    return f"base_{'blank' if b == 'hard_coded' else b}"
+
+
+@pytest.mark.parametrize("name", sorted(attacks.ATTACKS))
+def test_batch_path_gives_no_unearned_point(graded, name):
+    batch, _, _ = graded
+    r = batch[name]
+    assert r["score"] <= batch[baseline(name)]["score"], (r["status"], r["reason"])
+    assert r["status"] in STATUSES and (r["status"] == "graded" or r["reason"])
+
+
+@pytest.mark.parametrize("name", sorted(attacks.ATTACKS))
+def test_gradescope_path_gives_no_unearned_point(graded, name):
+    _, gradescope, _ = graded
+    def total(results):
+        return sum(t.get("score", 0) for t in results["tests"] if "max_score" in t)
+    assert total(gradescope[name]) <= total(gradescope[baseline(name)])
+    assert gradescope[name]["tests"], "a results.json with the questions in it"
+
+
+def test_hard_coded_names_the_mistake_on_every_scored_quantity(graded):
+    batch, _, _ = graded
+    records = batch["hard_coded"]["records"]
+    scored = [r for r in records if r["hidden"] and r["max_points"] > 0]
+    assert scored and {r["mistake"] for r in scored} == {"hard_coded"}
+    assert batch["forged_snapshots"]["score"] == 0
+
+
+def test_the_solution_still_scores_full_marks_on_both_paths(graded):
+    from autograder.questions import total_points
+
+    batch, gradescope, _ = graded
+    assert batch["base_solution"]["score"] == total_points()
+    assert sum(t.get("score", 0) for t in gradescope["base_solution"]["tests"] if "max_score" in t) == total_points()
+
+
+def test_files_outside_the_scratch_folder_are_untouched(graded):
+    batch, _, out = graded
+    assert len(batch) == len(attacks.ATTACKS) + 3  # every notebook (and the 3 bases) has its own result
+    assert (out / "grades.csv").read_text().startswith("submission,student,status")
+
+
+def test_no_process_outlives_its_submission(graded):
+    leftovers = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if cmd.strip() == b"sleep 600":
+            leftovers.append(pid)
+    assert leftovers == []
