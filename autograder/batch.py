@@ -46,7 +46,10 @@ class WorkerError(RuntimeError):
 
 
 class Worker:
-    """One warm worker process, talking JSON lines over its stdin/stdout."""
+    """One warm worker process, talking JSON lines over its stdin/stdout.
+
+    It starts on construction and warms up (imports torch) in the background; `ready()` waits for it.
+    """
 
     def __init__(self, sandbox: bool):
         cmd, self.sandboxed = worker_command(sandbox)
@@ -54,11 +57,17 @@ class Worker:
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      text=True, env=env, cwd=PACKAGE_ROOT, start_new_session=True)
-        ready = self._read(120)
-        if not ready or not ready.get("ready"):
-            self.close()
-            self.errors.seek(0)
-            raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
+        self._ready = False
+
+    def ready(self) -> "Worker":
+        if not self._ready:
+            answer = self._read(120)
+            if not answer or not answer.get("ready"):
+                self.close()
+                self.errors.seek(0)
+                raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
+            self._ready = True
+        return self
 
     def _read(self, timeout: float) -> dict | None:
         box: list[str] = []
@@ -71,12 +80,13 @@ class Worker:
 
     def run(self, job: dict) -> dict | None:
         """The worker's result, or None if the worker itself died or stopped answering."""
+        self.ready()
         try:
             self.proc.stdin.write(json.dumps(job) + "\n")
             self.proc.stdin.flush()
         except OSError:
             return None
-        return self._read(len(job["runs"]) * (job["timeout"] + 30) + 30)
+        return self._read(len(job["runs"]) * job["timeout"] + 60)
 
     def close(self) -> None:
         try:
@@ -84,7 +94,8 @@ class Worker:
             self.proc.wait(10)
         except Exception:
             pass
-        self.errors.close()
+        if not self.errors.closed:
+            self.errors.close()
 
 
 def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[str, Any]:
@@ -99,22 +110,22 @@ def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[
     return result
 
 
-def judge(sub: Submission, runs: list[dict | None], reference: Any, fresh_reference: Any) -> dict[str, Any]:
+def judge(sub: Submission, answer: dict, reference: Any, fresh_reference: Any) -> dict[str, Any]:
     """Grade a worker's snapshots against the reference: the only place scores are made.
 
-    runs[0] is the submission as written, runs[1] the same on fresh data (None when its data
-    seed could not be found); the status and reason are the first run's.
+    answer["runs"][0] is the submission as written, [1] the same on fresh data (None when it did
+    not run); the status and reason are the child's.
     """
     from .grading import grade_submission, question_scores
 
-    run, again = runs
+    run, again = answer["runs"]
     fresh = again["snapshots"] if again else None
     records = grade_submission(run["snapshots"], fresh, reference, fresh_reference) if run["snapshots"] else []
-    scores = question_scores(records) if records else None
-    result = _result_of(sub, run["status"], run.get("reason", ""), cell_errors=run.get("errors", []),
-                        output=run.get("output", ""), seconds=round(sum(r["seconds"] for r in runs if r), 3),
-                        fresh_seed=fresh_reference.seed if again else None)
+    result = _result_of(sub, answer["status"], answer.get("reason", ""), cell_errors=run["errors"],
+                        output=answer.get("output", ""), seconds=answer.get("seconds"),
+                        fresh_seed=fresh_reference.seed)
     if records:
+        scores = question_scores(records)
         result["records"] = [r.to_dict() for r in records]
         result["questions"] = scores
         result["score"] = round(sum(scores.values()), 6)
@@ -147,8 +158,6 @@ class Progress:
 
 def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Grade everything under `paths` into `out`; returns the summary. Ctrl-C keeps what is done."""
-    from .expected import expected_values
-
     submissions = collect(paths)  # InputError before any work
     out.mkdir(parents=True, exist_ok=True)
     graded_before = {r.get("sha256"): r for r in load_results(out)}
@@ -158,7 +167,13 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         log(f"{WARNING}\n({bwrap_problem()})")
     if skipped:
         log(f"{skipped} submission(s) already graded in {out} (same content): skipped; --force grades them again")
-    reference, fresh_reference = expected_values(), expected_values(fresh_seed())
+    slots = max(1, min(options.jobs, len(todo) or 1))
+    spare: queue.Queue = queue.Queue()
+    for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
+        spare.put(Worker(options.sandbox))
+    from .expected import computed, expected_values
+
+    reference, fresh_reference = computed(expected_values()), computed(expected_values(fresh_seed()))
     progress = Progress(len(todo))
     jobs: queue.Queue = queue.Queue()
     for sub in todo:
@@ -172,6 +187,16 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         write_result(out, result)
         with lock:
             progress.update(result)
+
+    judged: queue.Queue = queue.Queue()  # the workers go on to the next notebook while this one is judged
+
+    def judge_all() -> None:
+        while True:
+            item = judged.get()
+            if item is None:
+                return
+            sub, answer = item
+            finish(judge(sub, answer, reference, fresh_reference))
 
     def slot() -> None:
         worker: Worker | None = None
@@ -190,7 +215,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     continue
                 if worker is None:
                     try:
-                        worker = Worker(options.sandbox)
+                        worker = (spare.get_nowait() if not spare.empty() else Worker(options.sandbox)).ready()
                     except WorkerError as e:
                         failures.append(str(e))
                         stop.set()
@@ -208,12 +233,14 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     worker = None
                     finish(_result_of(sub, "crashed", "the grading worker died while running this notebook"))
                     continue
-                finish(judge(sub, answer["runs"], reference, fresh_reference))
+                judged.put((sub, answer))
         finally:
             if worker:
                 worker.close()
 
-    threads = [threading.Thread(target=slot, daemon=True) for _ in range(max(1, min(options.jobs, len(todo) or 1)))]
+    threads = [threading.Thread(target=slot, daemon=True) for _ in range(slots)]
+    judge_thread = threading.Thread(target=judge_all, daemon=True)
+    judge_thread.start()
     interrupted = False
     try:
         for t in threads:
@@ -227,6 +254,11 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         for w in list(live):
             w.close()
         log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
+    judged.put(None)
+    while judge_thread.is_alive():  # what ran to the end is judged and written, even after Ctrl-C
+        judge_thread.join(0.2)
+    while not spare.empty():
+        spare.get_nowait().close()
     results = load_results(out)
     write_grades_csv(out, results)
     if failures:

@@ -125,21 +125,3 @@ def capture(env: dict[str, Any], names: list[str]) -> dict[str, dict[str, Any]]:
         except Exception as e:  # a broken object is the student's mistake, not a grader crash
             out[name] = {"kind": "other", "type": _TYPE(value).__name__, "error": str(e)[:200]}
     return out
-
-
-def lookup(snapshot: dict[str, Any], path: str) -> dict[str, Any]:
-    """Follow 'net3.bias.grad' through a snapshot; {'kind': 'missing'} where it breaks off."""
-    head, *rest = path.split(".")
-    node = snapshot.get(head, {"kind": "missing"})
-    for part in rest:
-        if node is None:
-            return {"kind": "none", "path": path}
-        if node.get("kind") == "module":
-            node = node["params"].get(part)
-        elif node.get("kind") == "tensor" and part == "grad":
-            node = node.get("grad")
-        elif node.get("kind") == "tensor" and part == "data":
-            continue
-        else:
-            return {"kind": "missing", "path": path}
-    return node if node is not None else {"kind": "none", "path": path}

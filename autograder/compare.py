@@ -85,7 +85,7 @@ def _module_pair(value: dict[str, Any]) -> np.ndarray | Refusal:
 
 def close(actual: np.ndarray, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
     expected = np.asarray(expected, dtype=np.float64)
-    return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
+    return actual.shape == expected.shape and bool(np.all(np.abs(actual - expected) <= atol + rtol * np.abs(expected)))
 
 
 def shape_of(value: dict[str, Any]) -> tuple[int, ...] | None:
@@ -111,3 +111,21 @@ def summary(value: dict[str, Any] | None) -> Any:
     if kind == "module":
         return f"{value['type']}"
     return kind if kind != "other" else value.get("type")
+
+
+def lookup(snapshot: dict[str, Any], path: str) -> dict[str, Any]:
+    """Follow 'net3.bias.grad' through a snapshot; {'kind': 'missing'} where it breaks off."""
+    head, *rest = path.split(".")
+    node = snapshot.get(head, {"kind": "missing"})
+    for part in rest:
+        if node is None:
+            return {"kind": "none", "path": path}
+        if node.get("kind") == "module":
+            node = node["params"].get(part)
+        elif node.get("kind") == "tensor" and part == "grad":
+            node = node.get("grad")
+        elif node.get("kind") == "tensor" and part == "data":
+            continue
+        else:
+            return {"kind": "missing", "path": path}
+    return node if node is not None else {"kind": "none", "path": path}

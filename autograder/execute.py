@@ -42,10 +42,16 @@ class _Grader:
         return lambda *a, **k: None
 
 
-def _transform(source: str) -> str:
-    from IPython.core.inputtransformer2 import TransformerManager
+_TRANSFORMER = None
 
-    return TransformerManager().transform_cell(source)
+
+def _transform(source: str) -> str:
+    global _TRANSFORMER
+    if _TRANSFORMER is None:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        _TRANSFORMER = TransformerManager()
+    return _TRANSFORMER.transform_cell(source)
 
 
 def is_otter_cell(source: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .checks import Context, refusal_finding
-from .compare import Refusal, summary
+from .compare import Refusal, lookup, summary
 from .mistakes import CARRIED, FOLLOWS_FROM, PASSED, follows, message, recognizers
 from .own import IMPLIED
 from . import questions
@@ -33,10 +33,17 @@ def _rounded(value: Any) -> Any:
 class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
-    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None):
+    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
+                 own: dict[str, Any] | None = None):
         self.snapshots = snapshots
         self.reference = reference
         self._done: dict[str, Record] = {}
+        self._own = {} if own is None else own  # what the student's values imply: shared by public and hidden
+
+    def implied(self, q: Quantity, ctx: Context) -> dict[str, Any] | None:
+        if q.key not in self._own:
+            self._own[q.key] = IMPLIED[q.kind](ctx, q) if q.kind in IMPLIED else None
+        return self._own[q.key]
 
     def grade(self, q: Quantity) -> Record:
         if q.key not in self._done:
@@ -84,7 +91,7 @@ class Grader:
                 return fail(*finding)
         if hidden and _close(value, expected, q):
             return succeed()
-        own = IMPLIED[q.kind](ctx, q) if q.kind in IMPLIED else None
+        own = self.implied(q, ctx)
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
             if detail is not None:
@@ -99,10 +106,10 @@ class Grader:
 
 
 def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
-    want = np.asarray(want, dtype=np.float64)
+    want = np.asarray(want, dtype=np.float64).reshape(-1)
     if want.size != value.size:
         return False
-    return bool(np.allclose(value.reshape(-1), want.reshape(-1), rtol=q.rtol, atol=q.atol))
+    return bool(np.all(np.abs(value.reshape(-1) - want) <= q.atol + q.rtol * np.abs(want)))
 
 
 def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None) -> Record:
@@ -110,10 +117,23 @@ def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference:
     return Grader(snapshots, reference).grade(q)
 
 
-def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any) -> list[Record]:
-    """Every record of a submission: each quantity's public check, then its hidden one."""
-    public, hidden = Grader(snapshots), Grader(snapshots, reference)
-    return [r for q in QUANTITIES.values() for r in (public.grade(q), hidden.grade(q))]
+def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True) -> list[Record]:
+    """Every record of a submission: each quantity's public check (unless public=False), then its hidden one."""
+    own: dict[str, Any] = {}
+    graders = ([Grader(snapshots, own=own)] if public else []) + [Grader(snapshots, reference, own)]
+    return [g.grade(q) for q in QUANTITIES.values() for g in graders]
+
+
+def _unverified(official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None) -> str:
+    """Why the fresh run cannot vouch for the official one, or "" when it can."""
+    if fresh is None:
+        return ("채점기가 데이터 셀의 seed 를 찾지 못해 새 데이터로 다시 실행할 수 없었습니다. 주어진 데이터 셀을 되살리세요. / "
+                "the grader could not find the data cell's seed to run it again on fresh data: restore the given data cell.")
+    data = [(lookup(official.get("data", {}), n), lookup(fresh.get("data", {}), n)) for n in ("X", "y")]
+    if all(a.get("values") is not None and a.get("values") == b.get("values") for a, b in data):
+        return ("채점기가 seed 를 바꿨는데도 데이터가 그대로였습니다. / "
+                "the data stayed the same when the grader changed the seed.")
+    return ""
 
 
 def grade_submission(
@@ -121,22 +141,22 @@ def grade_submission(
 ) -> list[Record]:
     """Records of both runs combined. A hidden check earns its points only if it also passes on
     fresh data, and not merely by agreeing with inputs that were themselves typed in; otherwise
-    it is `hard_coded`. With no fresh run (the data seed could not be found) the official run stands.
+    it is `hard_coded`. So is every check when there was no fresh run to compare with (the seed
+    could not be found) or when the notebook kept its data when the seed changed.
     """
     records = grade_all(official, reference)
-    if fresh is None:
-        return records
-    again = {(r.question, r.check): r for r in grade_all(fresh, fresh_reference) if r.hidden}
+    why = _unverified(official, fresh)
+    again = {} if why else {(r.question, r.check): r for r in grade_all(fresh, fresh_reference, public=False)}
     typed_in: set[str] = set()
     for r in records:  # quantities come after their inputs
         if not (r.hidden and r.passed):
             continue
         q = QUESTIONS[r.question].quantity(r.check)
-        f = again[(r.question, r.check)]
-        if not f.passed or (f.carried_forward and typed_in.intersection(q.inputs)):
+        f = again.get((r.question, r.check))
+        if why or not f.passed or (f.carried_forward and typed_in.intersection(q.inputs)):
             typed_in.add(q.key)
             r.passed, r.points, r.carried_forward = False, 0.0, False
-            r.mistake, r.message = "hard_coded", message("hard_coded", r.check)
+            r.mistake, r.message = "hard_coded", message("hard_coded", r.check, why)
     return records
 
 

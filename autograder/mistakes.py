@@ -18,6 +18,7 @@ import numpy as np
 
 from . import algebra
 from .checks import LR
+from .compare import close
 
 # value (in the quantity's layout), own (own.py's dict or None), expected (reference or None)
 # -> detail if this is the mistake, else None
@@ -39,8 +40,7 @@ class Mistake:
 
 
 def _close(a, b, tol=1e-4) -> bool:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol, atol=tol))
+    return close(np.asarray(a, dtype=float), b, rtol=tol, atol=tol)
 
 
 def _loss_variant(code: str) -> Recognizer:
@@ -174,8 +174,8 @@ CATALOGUE: dict[str, Mistake] = {
         Mistake("wrong_value", "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
         # --- only from the second run, on fresh data (grading.grade_submission)
         Mistake("hard_coded",
-                "`{name}` 은(는) 주어진 데이터에서는 맞지만 데이터가 바뀌면 맞지 않습니다: 계산하지 않고 값을 직접 입력한 것으로 보입니다.",
-                "`{name}` is right on the given data but not when the data change: it looks typed in, not computed.",
+                "`{name}` 은(는) 주어진 데이터에서는 맞지만 데이터가 바뀌면 맞지 않습니다: 계산하지 않고 값을 직접 입력한 것으로 보입니다. {detail}",
+                "`{name}` is right on the given data but not when the data change: it looks typed in, not computed. {detail}",
                 needs_reference=True),
     ]
 }

@@ -79,7 +79,7 @@ class SandboxedGrading(AbstractOtterPlugin):
             run, again = self.answer["runs"]
             records = grade_submission(run["snapshots"], again["snapshots"] if again else None,
                                        self.reference, self.fresh) if run["snapshots"] else []
-            status, reason = run["status"], run.get("reason", "")
+            status, reason = self.answer["status"], self.answer.get("reason", "")
         by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in records}
         scores = question_scores(records) if records else {}
         for name, test_file in results.results.items():

@@ -104,7 +104,7 @@ def _grads() -> Question:
             points = 2 if layout == "pair" else 1
             qs.append(Quantity("step3", f"{param}.grad", layout, points, lambda r, m=m, part=part: part(r.step(m).grad),
                                "grad", inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), **own))
-    return Question("step3", ("X", "y", "x", *MODEL.values()), tuple(qs), title="step3: derivation")
+    return Question("step3", tuple(MODEL.values()), tuple(qs), title="step3: derivation")
 
 
 def _updates() -> Question:
@@ -116,7 +116,7 @@ def _updates() -> Question:
             qs.append(Quantity("step4", param, layout, points, lambda r, m=m, part=part: part(r.step(m).updated),
                                "update", structure, inputs=(f"step3:{param}.grad",), method=f"method{m}", model=model))
     optimizers = tuple(f"optmz{m}" for m in MODEL if m not in HAND_WRITTEN)
-    return Question("step4", ("X", "y", "lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update")
+    return Question("step4", ("lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update")
 
 
 def _loop(name: str, zero_grad: bool, title: str) -> Question:

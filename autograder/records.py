@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 @dataclass
@@ -20,7 +20,9 @@ class Record:
     expected: Any = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["message"] = dict(self.message)
+        return out
 
     def feedback(self) -> str:
         """What a student reads under grader.check: Korean first, then English; no expected value."""

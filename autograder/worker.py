@@ -2,7 +2,9 @@
 
     python -m autograder.worker        (JSON lines: jobs on stdin, results on stdout)
 
-A job lists its runs (the submission as written, then on fresh data); each runs in its own child.
+A job lists its runs (the submission as written, then on fresh data); both run in the job's one
+child, each in a clean namespace; a notebook that stops the seed from changing the data is caught
+by the judge (grading.grade_submission), not here.
 
 The worker imports torch and runs one forward/backward/SGD step before its first job, so a
 child starts with everything loaded. Each child gets its own session, a scratch folder that
@@ -109,20 +111,36 @@ def _child(job: dict, wfd: int, scratch: str) -> None:
             while data:
                 data = data[os.write(wfd, data):]
 
-        def on_error(index, exc):
+        def on_error(run, index, exc):
             text = str(exc)[:300]
             memory = isinstance(exc, MemoryError) or any(m in text for m in MEMORY_ERRORS)
-            send({"error": {"cell": index, "type": type(exc).__name__, "message": text, "memory": memory}})
+            send({"error": {"run": run, "cell": index, "type": type(exc).__name__, "message": text,
+                            "memory": memory}})
 
         from .execute import run_cells
 
-        run_cells(job["cells"], on_error=on_error, on_snapshot=lambda q, s: send({"snapshot": q, "data": s}))
+        for number, cells in enumerate(job["runs"]):
+            if cells is None or number < job.get("first", 0):
+                continue
+            _reset(scratch)
+            send({"run": number})
+            run_cells(cells, on_error=lambda i, e: on_error(number, i, e),
+                      on_snapshot=lambda q, s: send({"snapshot": q, "run": number, "data": s}))
         send({"output": out.text()})
         send({"done": True})
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the worker
         code = 70
     finally:
         os._exit(code)
+
+
+def _reset(scratch: str) -> None:
+    """Between the two runs in one child: the global state a notebook may have changed."""
+    import torch
+
+    os.chdir(scratch)
+    torch.set_default_dtype(torch.float32)
+    torch.set_grad_enabled(True)
 
 
 def _rss_bytes(pid: int) -> int:
@@ -133,6 +151,7 @@ def _rss_bytes(pid: int) -> int:
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
+    return 0
     return 0
 
 
@@ -160,15 +179,29 @@ def _kill_leftovers(child: int, sandboxed: bool) -> None:
 
 
 def run_job(job: dict, sandboxed: bool) -> dict:
+    """Run a submission's runs (as written, then on fresh data) in one fresh child, each in a
+    clean namespace with `timeout` seconds of its own. A run the child never reached (the
+    first one hung, crashed or exited) gets a child of its own: every run is always attempted."""
+    result = _run_child(job, sandboxed, first=0)
+    for number, cells in enumerate(job["runs"]):
+        if cells is not None and result["runs"][number] is None and number > 0:
+            later = _run_child(job, sandboxed, first=number)
+            result["runs"][number] = later["runs"][number]
+            result["seconds"] = round(result["seconds"] + later["seconds"], 3)
+    return result
+
+
+def _run_child(job: dict, sandboxed: bool, first: int) -> dict:
     scratch = tempfile.mkdtemp(prefix="submission-")
     rfd, wfd = os.pipe()
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(rfd)
-        _child(job, wfd, scratch)
+        _child({**job, "first": first}, wfd, scratch)
     os.close(wfd)
-    result = {"snapshots": {}, "errors": [], "output": "", "status": "graded", "reason": ""}
+    runs: list = [None] * len(job["runs"])
+    result = {"runs": runs, "output": "", "status": "graded", "reason": ""}
     buf, done, killed = b"", False, None
     deadline = start + job["timeout"]
     limit = job["memory_mb"] * 2**20
@@ -189,16 +222,22 @@ def run_job(job: dict, sandboxed: bool) -> dict:
                 for line in lines:
                     try:
                         msg = json.loads(line)
-                    except ValueError:
+                        number = int(msg.get("run", 0))
+                    except (ValueError, TypeError):
+                        continue
+                    if not 0 <= number < len(runs):
                         continue
                     if "snapshot" in msg:
-                        result["snapshots"][str(msg["snapshot"])] = msg["data"]
+                        runs[number]["snapshots"][str(msg["snapshot"])] = msg["data"]
                     elif "error" in msg:
-                        result["errors"].append(msg["error"])
+                        runs[number]["errors"].append(msg["error"])
                     elif "output" in msg:
                         result["output"] = str(msg["output"])[: OUTPUT_CAP + 200]
                     elif msg.get("done"):
                         done = True
+                    elif set(msg) == {"run"}:  # a run begins: it gets its own time
+                        runs[number] = {"snapshots": {}, "errors": []}
+                        deadline = time.monotonic() + job["timeout"]
             if _rss_bytes(pid) > limit:
                 killed = ("memory", f"used more than {job['memory_mb']} MB")
                 break
@@ -218,6 +257,9 @@ def run_job(job: dict, sandboxed: bool) -> dict:
                 p = os.path.join(tmp, entry)
                 shutil.rmtree(p, ignore_errors=True) if os.path.isdir(p) else _unlink(p)
     result["seconds"] = round(time.monotonic() - start, 3)
+    if runs[first] is None:
+        runs[first] = {"snapshots": {}, "errors": []}
+    errors = [e for run in runs if run for e in run["errors"]]
     if killed:
         result["status"], result["reason"] = killed
     elif os.WIFSIGNALED(status):
@@ -227,7 +269,7 @@ def run_job(job: dict, sandboxed: bool) -> dict:
     elif not done:
         result["status"] = "crashed"
         result["reason"] = f"the notebook ended the process (exit status {os.WEXITSTATUS(status)})"
-    elif any(e.get("memory") for e in result["errors"]):
+    elif any(e.get("memory") for e in errors):
         result["status"], result["reason"] = "memory", f"a cell ran out of memory (limit {job['memory_mb']} MB)"
     return result
 
@@ -251,8 +293,9 @@ def main() -> int:
         if not line.strip():
             continue
         job = json.loads(line)
-        runs = [run_job({**job, "cells": cells}, sandboxed) if cells is not None else None for cells in job["runs"]]
-        out.write(json.dumps({"job": job["job"], "runs": runs}) + "\n")
+        result = run_job(job, sandboxed)
+        result["job"] = job["job"]
+        out.write(json.dumps(result) + "\n")
         out.flush()
     return 0
 
