@@ -96,6 +96,13 @@ for _ in range(10):
 """
 
 
+PIN_SEED = """
+import torch
+_seed = torch.manual_seed
+torch.manual_seed = lambda seed: _seed(202150754)
+"""
+
+
 def forge_snapshots() -> str:
     """Replace the executor's capture with the solution's values, typed in."""
     from autograder.execute import run_cells
@@ -124,6 +131,7 @@ ATTACKS = {
     "files": ("blank", FILES, "import numpy as np"),
     "flood": ("solution", FLOOD, "import numpy as np"),
     "hard_coded": ("hard_coded", "", None),
+    "pin_seed_and_hard_code": ("hard_coded", PIN_SEED, "otter.Notebook("),
 }
 
 

@@ -60,6 +60,9 @@ def test_hard_coded_names_the_mistake_on_every_scored_quantity(graded):
     scored = [r for r in records if r["hidden"] and r["max_points"] > 0]
     assert scored and {r["mistake"] for r in scored} == {"hard_coded"}
     assert batch["forged_snapshots"]["score"] == 0
+    pinned = [r for r in batch["pin_seed_and_hard_code"]["records"] if r["hidden"] and r["max_points"] > 0]
+    assert {r["mistake"] for r in pinned} == {"hard_coded"}
+    assert all("seed" in r["message"]["en"] for r in pinned)
 
 
 def test_the_solution_still_scores_full_marks_on_both_paths(graded):
