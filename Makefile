@@ -18,6 +18,7 @@ build: $(STAMP)
 
 demo: build
 	$(BIN)/python -m autograder grade examples/submissions --out out/demo --force --table
+	$(BIN)/python -m autograder report out/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

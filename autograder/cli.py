@@ -68,6 +68,20 @@ def _grade(args) -> int:
     return 130 if summary["interrupted"] else 0
 
 
+def _report(args) -> int:
+    from .report import write_reports
+
+    try:
+        out = write_reports(Path(args.dir), lang=args.lang, reveal=args.reveal)
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"summary       : {out['summary']}")
+    print(f"feedback      : {out['feedback']}/<submission>.html and .md ({out['count']} submissions)")
+    print(f"Canvas import : {out['canvas']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,5 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--table", action="store_true", help="print a score table")
     g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not advised)")
     g.set_defaults(func=_grade)
+    r = sub.add_parser("report", help="feedback pages per student, a summary with plots, and canvas.csv")
+    r.add_argument("dir", help="a batch output folder (from `grade --out`)")
+    r.add_argument("--lang", choices=["ko", "en"], default="ko")
+    r.add_argument("--reveal", choices=["none", "hints", "values"], default="hints",
+                   help="none: scores only; hints: the named mistakes (default); values: also student and expected values")
+    r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -37,7 +37,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         from .reseed import fresh_seed
 
         self.reference, self.fresh = expected_values(), expected_values(fresh_seed())
-        self.limits = {**LIMITS, **(self.plugin_config or {})}
+        self.limits = {k: v for k, v in {**LIMITS, **(self.plugin_config or {})}.items() if k in LIMITS}
         self.problem, self.cells, self.answer = "", None, None
         try:
             self.cells = code_cells(Path(self.submission_path).read_bytes())
@@ -80,11 +80,12 @@ class SandboxedGrading(AbstractOtterPlugin):
             records = grade_submission(run["snapshots"], again["snapshots"] if again else None,
                                        self.reference, self.fresh) if run["snapshots"] else []
             status, reason = self.answer["status"], self.answer.get("reason", "")
+        reveal = self.plugin_config.get("reveal", "hints") if isinstance(self.plugin_config, dict) else "hints"
         by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in records}
         scores = question_scores(records) if records else {}
         for name, test_file in results.results.items():
             test_file.test_case_results = [
-                _case_result(tc, by_case.get((name, tc.name)), reason) for tc in test_file.test_cases
+                _case_result(tc, by_case.get((name, tc.name)), reason, reveal) for tc in test_file.test_cases
             ]
             test_file.update_score(scores.get(name, 0.0))
         if status != "graded":
@@ -93,14 +94,14 @@ class SandboxedGrading(AbstractOtterPlugin):
                                                      "records": [r.to_dict() for r in records]})
 
 
-def _case_result(test_case, record, reason: str) -> TestCaseResult:
+def _case_result(test_case, record, reason: str, reveal: str) -> TestCaseResult:
     if record is None:
         return TestCaseResult(test_case=test_case, message=f"❌ not graded: {reason}", passed=False)
     passed = record.passed and record.points >= record.max_points
     if passed and not record.carried_forward:
         return TestCaseResult(test_case=test_case, message="✅ Test case passed", passed=True)
     mark = "✅ Test case passed" if passed else "❌ Test case failed"
-    return TestCaseResult(test_case=test_case, message=f"{mark}\n{record.feedback()}", passed=passed)
+    return TestCaseResult(test_case=test_case, message=f"{mark}\n{record.feedback(reveal)}", passed=passed)
 
 
 def _fallback(path: Path) -> None:

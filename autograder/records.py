@@ -24,7 +24,16 @@ class Record:
         out["message"] = dict(self.message)
         return out
 
-    def feedback(self) -> str:
-        """What a student reads under grader.check: Korean first, then English; no expected value."""
+    def feedback(self, reveal: str = "hints") -> str:
+        """What a student reads (grader.check, Gradescope): Korean first, then English.
+
+        reveal: "none" says only passed or failed; "hints" (default) adds the named mistake and its
+        message; "values" adds the student's value and the expected one.
+        """
+        if reveal == "none":
+            return "통과 / passed" if self.passed else "실패 / failed"
         head = f"[{self.mistake}] " if self.mistake else ("[carried forward] " if self.carried_forward else "")
-        return f"{head}{self.message['ko']}\n{head}{self.message['en']}"
+        text = f"{head}{self.message['ko']}\n{head}{self.message['en']}"
+        if reveal == "values" and self.hidden:
+            text += f"\n제출한 값 / your value: {self.student}\n기대한 값 / expected: {self.expected}"
+        return text
