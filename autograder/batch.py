@@ -116,11 +116,12 @@ def judge(sub: Submission, answer: dict, reference: Any, fresh_reference: Any) -
     answer["runs"][0] is the submission as written, [1] the same on fresh data (None when it did
     not run); the status and reason are the child's.
     """
+    from .compare import expand
     from .grading import grade_submission, question_scores
 
     run, again = answer["runs"]
-    fresh = again["snapshots"] if again else None
-    records = grade_submission(run["snapshots"], fresh, reference, fresh_reference) if run["snapshots"] else []
+    fresh = expand(again["snapshots"]) if again else None
+    records = grade_submission(expand(run["snapshots"]), fresh, reference, fresh_reference) if run["snapshots"] else []
     result = _result_of(sub, answer["status"], answer.get("reason", ""), cell_errors=run["errors"],
                         output=answer.get("output", ""), seconds=answer.get("seconds"),
                         fresh_seed=fresh_reference.seed)

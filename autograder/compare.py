@@ -129,3 +129,14 @@ def lookup(snapshot: dict[str, Any], path: str) -> dict[str, Any]:
         else:
             return {"kind": "missing", "path": path}
     return node if node is not None else {"kind": "none", "path": path}
+
+
+def expand(snapshots: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Undo the transport's sharing: {"kind": "same", "as": question} stands for the value that
+    name had in that earlier snapshot (the worker sends an unchanged tensor once)."""
+    for snap in snapshots.values():
+        for name, value in list(snap.items()):
+            if isinstance(value, dict) and value.get("kind") == "same":
+                earlier = snapshots.get(str(value.get("as")), {}).get(name)
+                snap[name] = earlier if isinstance(earlier, dict) and earlier.get("kind") != "same" else {"kind": "missing"}
+    return snapshots

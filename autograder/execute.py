@@ -70,9 +70,10 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
         "__name__": "__main__", "get_ipython": lambda: shell, "grader": _Grader(), "display": lambda *a, **k: None,
     }
     snapshots: dict[str, dict[str, Any]] = {}
+    memo: dict = {}
 
     def take(question: str) -> None:
-        snapshots[question] = capture(env, list(QUESTIONS[question].names))
+        snapshots[question] = capture(env, list(QUESTIONS[question].names), memo)
         if on_snapshot:
             on_snapshot(question, snapshots[question])
 

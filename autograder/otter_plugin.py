@@ -70,6 +70,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         return nbformat.v4.new_notebook()
 
     def after_grading(self, results):
+        from .compare import expand
         from .grading import grade_submission, question_scores
 
         results._catastrophic_error = None  # the kernel ran nothing of the student's
@@ -77,7 +78,7 @@ class SandboxedGrading(AbstractOtterPlugin):
             records, status, reason = [], "invalid" if self.cells is None else "crashed", self.problem
         else:
             run, again = self.answer["runs"]
-            records = grade_submission(run["snapshots"], again["snapshots"] if again else None,
+            records = grade_submission(expand(run["snapshots"]), expand(again["snapshots"]) if again else None,
                                        self.reference, self.fresh) if run["snapshots"] else []
             status, reason = self.answer["status"], self.answer.get("reason", "")
         reveal = self.plugin_config.get("reveal", "hints") if isinstance(self.plugin_config, dict) else "hints"

@@ -124,8 +124,16 @@ def _child(job: dict, wfd: int, scratch: str) -> None:
                 continue
             _reset(scratch)
             send({"run": number})
-            run_cells(cells, on_error=lambda i, e: on_error(number, i, e),
-                      on_snapshot=lambda q, s: send({"snapshot": q, "run": number, "data": s}))
+            sent: dict[tuple[str, int], str] = {}  # a value already sent in this run goes as a reference
+
+            def share(question, snapshot, number=number, sent=sent):
+                data = {}
+                for name, value in snapshot.items():
+                    first = sent.setdefault((name, id(value)), question)
+                    data[name] = value if first == question else {"kind": "same", "as": first}
+                send({"snapshot": question, "run": number, "data": data})
+
+            run_cells(cells, on_error=lambda i, e: on_error(number, i, e), on_snapshot=share)
         send({"output": out.text()})
         send({"done": True})
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the worker

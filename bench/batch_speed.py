@@ -6,7 +6,8 @@
 (b) `otter run` with dist/autograder.zip on a sample, one after another, scaled to N;
 (c) executing the same N notebooks' code in one already warm interpreter (no fork, sandbox or checks).
 Prints the seconds, the ratios b/a (target ≥ 50) and a/c (target ≤ 3), and the peak memory (PSS) of
-the whole batch: the grader, its workers and their children (target ≤ 2 GiB with 2 jobs).
+the whole batch: the grader, its workers and their children (target ≤ 2 GiB with 2 jobs); and
+(d) the time to write every report for the N submissions (target < 10 s).
 """
 
 from __future__ import annotations
@@ -116,6 +117,10 @@ def main() -> int:
         (work / "corpus").mkdir()
         paths = corpus(work / "corpus", args.n)
         a, peak = run_batch(work / "corpus", work / "out")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder", "report", str(work / "out")], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        d = time.perf_counter() - start
         sample = paths[: args.otter_sample]
         b = run_otter(sample, autograder) * args.n / len(sample)
         c = run_bare(paths)
@@ -127,6 +132,7 @@ def main() -> int:
     print(f"(c) bare execution in a warm interpreter  : {c:8.1f} s")
     print(f"b/a = {b / a:.1f}   (target >= 50)")
     print(f"a/c = {a / c:.2f}   (target <= 3)")
+    print(f"(d) python -m autograder report, {args.n} submissions: {d:.1f} s (target < 10)")
     print(f"peak memory of the batch (PSS, grader + workers + children): {peak / 2**20:.0f} MiB (target <= 2048)")
     return 0
 
