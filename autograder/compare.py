@@ -88,14 +88,6 @@ def close(actual: np.ndarray, expected: Any, rtol: float = RTOL, atol: float = A
     return actual.shape == expected.shape and bool(np.all(np.abs(actual - expected) <= atol + rtol * np.abs(expected)))
 
 
-def shape_of(value: dict[str, Any]) -> tuple[int, ...] | None:
-    if value.get("kind") in ("tensor", "array"):
-        return tuple(value["shape"])
-    if value.get("kind") == "number":
-        return ()
-    return None
-
-
 def summary(value: dict[str, Any] | None) -> Any:
     """A short, JSON-able rendering of a captured value for records and reports."""
     if value is None:
