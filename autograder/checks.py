@@ -45,6 +45,7 @@ Check = Callable[[Context, Any], Finding]
 
 _REFUSALS = {
     "missing": "missing",
+    "blank": "missing",
     "none": "none",
     "type": "not_a_tensor",
     "shape": "shape",

@@ -32,7 +32,7 @@ FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64"}
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a value cannot be compared: 'missing', 'none', 'type', 'shape', 'nan', 'dtype' or 'structure'."""
+    """Why a value cannot be compared: 'missing', 'none', 'type', 'shape', 'nan', 'dtype', 'structure' or 'blank' (still `...`)."""
 
     reason: str
     detail: str = ""
@@ -42,7 +42,7 @@ def to_array(value: dict[str, Any], layout: str) -> np.ndarray | Refusal:
     """The value in the layout's canonical shape, as float64."""
     kind = value.get("kind")
     if kind == "ellipsis":
-        return Refusal("missing", "...")  # a blank left as `...`: always its own omission
+        return Refusal("blank")  # a blank left as `...`: always its own omission
     if kind == "missing":
         return Refusal("missing", value.get("path", ""))
     if kind == "none":

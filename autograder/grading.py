@@ -67,7 +67,7 @@ class Grader:
         )
 
         def fail(code: str | None, detail: str = "") -> Record:
-            consequence = code in (None, "wrong_value", "inconsistent") or (refused and value.detail != "...")
+            consequence = code in (None, "wrong_value", "inconsistent") or (refused and value.reason != "blank")
             earlier = self._failed_input(q) if consequence else None
             if earlier:
                 record.message = follows(earlier)

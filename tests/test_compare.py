@@ -50,7 +50,7 @@ def test_an_nn_linear_reads_as_w0_w1():
         (torch.tensor([math.inf, 1.0]), "pair", "nan"),
         ("110.03", "scalar", "type"),
         ({"a": 1}, "scalar", "type"),
-        (Ellipsis, "scalar", "missing"),
+        (Ellipsis, "scalar", "blank"),
         (None, "scalar", "none"),
         (torch.zeros(300, 300), "column", "shape"),
         (torch.tensor([-5, 10]), "pair", "dtype"),
