@@ -63,4 +63,4 @@ def test_template_is_the_solution_stripped():
     assert [(c.cell_type, c.source) for c in want.cells] == [(c.cell_type, c.source) for c in have.cells]
     checks = [c.source for c in have.cells if c.source.startswith("grader.check(")]
     assert checks == [f'grader.check("{q}")' for q in QUESTIONS]
-    assert have.cells[-1].source.strip().endswith("grader.export(run_tests=True)")
+    assert have.cells[-1].source.strip().endswith("grader.export(pdf=False, run_tests=True)")

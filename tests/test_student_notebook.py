@@ -10,10 +10,13 @@ import mutants
 from autograder.questions import QUESTIONS
 
 
-def run_in_student_folder(dist, tmp_path, nb):
+def run_in_student_folder(dist, tmp_path, nb, export=False):
     folder = tmp_path / "student"
     shutil.copytree(dist / "student", folder)
-    nb.cells = [c for c in nb.cells if "grader.export(" not in c.source]  # export makes a zip: not under test
+    if export:
+        nbformat.write(nb, folder / "hw04.ipynb")  # what the student saved before exporting
+    else:
+        nb.cells = [c for c in nb.cells if "grader.export(" not in c.source]
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
     return {
@@ -40,3 +43,16 @@ def test_a_mistake_is_named_at_its_check_cell(dist, tmp_path, name, question, co
     assert f"[{code}]" in outputs[question]
     others = {q: t for q, t in outputs.items() if q != question}
     assert all("All test cases passed" in t for t in others.values()), others
+
+
+def test_the_export_cell_makes_a_zip_the_grader_accepts(dist, tmp_path):
+    from autograder.batch import Options, grade
+    from autograder.questions import total_points
+    from autograder.results import load_results
+
+    run_in_student_folder(dist, tmp_path, mutants.mutant("solution"), export=True)
+    exported = [z for z in (tmp_path / "student").glob("hw04_*.zip") if z.name != "hw04_student.zip"]
+    assert len(exported) == 1
+    grade([str(exported[0])], tmp_path / "out", Options(jobs=1), log=lambda m: None)
+    (result,) = load_results(tmp_path / "out")
+    assert result["status"] == "graded" and result["score"] == total_points()
