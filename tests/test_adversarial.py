@@ -1,7 +1,6 @@
 """No unearned point: every attack scores no more than its notebook without the attack, on the
 batch path and on the Gradescope path (otter run with dist/autograder.zip and its plugin)."""
 
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,9 +1,5 @@
 """The check engine on whole submissions: examples and mutants, executed in-process."""
 
-import re
-
-import pytest
-
 import mutants
 from autograder.questions import total_points
 from conftest import EXAMPLES, grade_in_process

@@ -1,6 +1,5 @@
 """The second run finds the data seed wherever the student put it, and only there."""
 
-import nbformat
 import pytest
 
 import mutants
