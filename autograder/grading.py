@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .checks import Context, refusal_finding
-from .compare import Refusal, lookup, summary
+from .compare import Refusal, close, lookup, summary
 from .mistakes import CARRIED, FOLLOWS_FROM, PASSED, follows, message, recognizers
 from .own import IMPLIED
 from . import questions
@@ -106,10 +106,8 @@ class Grader:
 
 
 def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
-    want = np.asarray(want, dtype=np.float64).reshape(-1)
-    if want.size != value.size:
-        return False
-    return bool(np.all(np.abs(value.reshape(-1) - want) <= q.atol + q.rtol * np.abs(want)))
+    """The comparator's test, on flattened values (the layout was settled by the gate)."""
+    return close(value.reshape(-1), np.asarray(want, dtype=np.float64).reshape(-1), q.rtol, q.atol)
 
 
 def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None) -> Record:
