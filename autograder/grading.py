@@ -3,11 +3,16 @@
     gate        the value exists and fits the layout          else its refusal's code
     structure   nn.Linear with the right bias, SGD with lr=0.1  else that code
     reference   (hidden) equal to the reference                 → passed
+    own values  equal to what the student's own values imply   → public: passed;
+                hidden: credit carried forward (CARRY_FORWARD of the points)
+    data        (hidden) the data in scope are not the grader's → `data_mismatch`, named once
     mistakes    the catalogue's recognisers for this kind       → that code
-    own values  equal to what the student's own earlier values imply
-                → public: passed; hidden: credit carried forward (CARRY_FORWARD of the points)
     otherwise   an earlier quantity it depends on failed        → failed, no code: named there
                 public: `inconsistent`; hidden: `wrong_value`
+
+Hidden checks never take data from the student's namespace: the reference and every implied
+value are computed on the grader's own data for that run (`reference.data`), from the
+student's model, and along the lecture's chain only (own.py).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 
 from .checks import Context, refusal_finding
 from .compare import Refusal, close, lookup, summary
-from .mistakes import CARRIED, FOLLOWS_FROM, PASSED, follows, message, recognizers
+from .mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers
 from .own import IMPLIED
 from . import questions
 from .questions import QUANTITIES, QUESTIONS, Quantity
@@ -33,17 +38,15 @@ def _rounded(value: Any) -> Any:
 class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
-    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
-                 own: dict[str, Any] | None = None):
+    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None):
         self.snapshots = snapshots
         self.reference = reference
+        self.data = reference.data if reference is not None else None  # the grader's data for this run
         self._done: dict[str, Record] = {}
-        self._own = {} if own is None else own  # what the student's values imply: shared by public and hidden
+        self._mismatch: str | None = None  # the first check named `data_mismatch`
 
     def implied(self, q: Quantity, ctx: Context) -> dict[str, Any] | None:
-        if q.key not in self._own:
-            self._own[q.key] = IMPLIED[q.kind](ctx, q) if q.kind in IMPLIED else None
-        return self._own[q.key]
+        return IMPLIED[q.kind](ctx, q, self.data) if q.kind in IMPLIED else None
 
     def grade(self, q: Quantity) -> Record:
         if q.key not in self._done:
@@ -55,6 +58,24 @@ class Grader:
             if not self.grade(QUANTITIES[key]).passed:
                 return QUANTITIES[key].path
         return None
+
+    def _chain_broken(self, q: Quantity) -> bool:
+        """An update is credited from the student's own gradient only when that gradient is right
+        or a recognised slip; anything else (typed in, unrecognised) breaks the chain there."""
+        if self.data is None or q.kind != "update":
+            return False
+        records = [self.grade(QUANTITIES[key]) for key in q.inputs]
+        return any(not r.passed and not (r.mistake and CATALOGUE[r.mistake].slip) for r in records)
+
+    def _data_differs(self, q: Quantity, ctx: Context) -> list[str]:
+        """The data names this quantity uses whose values in scope are not the grader's."""
+        layouts = {"X": "matrix", "y": "vector", "x": "vector"}
+        differ = []
+        for name in q.data:
+            value = ctx.array(name, layouts[name], q.at)
+            if isinstance(value, Refusal) or not close(value, getattr(self.data, name), 1e-6, 1e-6):
+                differ.append(name)
+        return differ
 
     def _grade(self, q: Quantity) -> Record:
         ctx = Context(self.snapshots, q.question)
@@ -91,13 +112,21 @@ class Grader:
                 return fail(*finding)
         if hidden and _close(value, expected, q):
             return succeed()
-        own = self.implied(q, ctx)
+        own = None if self._chain_broken(q) else self.implied(q, ctx)
+        if own is not None and _close(value, own["implied"], q):  # consistency before blame
+            return succeed(carried=hidden)
+        if hidden:
+            differ = self._data_differs(q, ctx)
+            if differ and self._mismatch:
+                record.message = follows(self._mismatch)
+                return record
+            if differ:
+                self._mismatch = q.path
+                return fail("data_mismatch", ", ".join(differ))
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
             if detail is not None:
                 return fail(mistake.code, detail)
-        if own is not None and _close(value, own["implied"], q):
-            return succeed(carried=hidden)
         if hidden:
             return fail("wrong_value")
         if own is None:
@@ -117,8 +146,7 @@ def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference:
 
 def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True) -> list[Record]:
     """Every record of a submission: each quantity's public check (unless public=False), then its hidden one."""
-    own: dict[str, Any] = {}
-    graders = ([Grader(snapshots, own=own)] if public else []) + [Grader(snapshots, reference, own)]
+    graders = ([Grader(snapshots)] if public else []) + [Grader(snapshots, reference)]
     return [g.grade(q) for q in QUANTITIES.values() for g in graders]
 
 
@@ -134,27 +162,30 @@ def _unverified(official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, 
     return ""
 
 
+SECOND_RUN_DATA = ("두 번째 실행에서 데이터가 채점기가 만든 데이터와 달랐습니다. / "
+                   "on the second run the data in scope were not the data the grader made.")
+
+
 def grade_submission(
     official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None, reference: Any, fresh_reference: Any
 ) -> list[Record]:
-    """Records of both runs combined. A hidden check earns its points only if it also passes on
-    fresh data, and not merely by agreeing with inputs that were themselves typed in; otherwise
-    it is `hard_coded`. So is every check when there was no fresh run to compare with (the seed
-    could not be found) or when the notebook kept its data when the seed changed.
+    """Records of both runs combined. A hidden check earns its points only if it is right on both
+    runs, each judged on the grader's own data for that run (equal to the reference, or carried
+    forward from the student's own model along the chain); otherwise it is `hard_coded`. So is
+    every check when there was no fresh run (the seed could not be found) or when the notebook
+    kept its data when the seed changed.
     """
     records = grade_all(official, reference)
     why = _unverified(official, fresh)
     again = {} if why else {(r.question, r.check): r for r in grade_all(fresh, fresh_reference, public=False)}
-    typed_in: set[str] = set()
-    for r in records:  # quantities come after their inputs
+    for r in records:
         if not (r.hidden and r.passed):
             continue
-        q = QUESTIONS[r.question].quantity(r.check)
         f = again.get((r.question, r.check))
-        if why or not f.passed or (f.carried_forward and typed_in.intersection(q.inputs)):
-            typed_in.add(q.key)
+        if why or not f.passed:
+            detail = why or (SECOND_RUN_DATA if f.mistake == "data_mismatch" else "")
             r.passed, r.points, r.carried_forward = False, 0.0, False
-            r.mistake, r.message = "hard_coded", message("hard_coded", r.check, why)
+            r.mistake, r.message = "hard_coded", message("hard_coded", r.check, detail)
     return records
 
 

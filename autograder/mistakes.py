@@ -33,6 +33,9 @@ class Mistake:
     kinds: tuple[str, ...] = ()
     recognize: Optional[Recognizer] = None
     needs_reference: bool = False
+    # a slip the student's own model makes on the grader's data: later steps computed
+    # correctly from such a value are credited (carried forward); any other failure breaks the chain
+    slip: bool = False
 
     def message(self, **fields) -> dict[str, str]:
         fields.setdefault("detail", "")
@@ -89,10 +92,6 @@ def _other_loop(value, own, expected):
     return "" if own and _close(value, own["other_loop"], 1e-3) else None
 
 
-def _differs(value, own, expected):
-    return "" if not _close(value, expected) else None
-
-
 CATALOGUE: dict[str, Mistake] = {
     m.code: m
     for m in [
@@ -130,31 +129,31 @@ CATALOGUE: dict[str, Mistake] = {
         Mistake("broadcast",
                 "`{name}`: shape (100,) 인 y 와 (100,1) 인 yhat 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y.reshape(100,1) 로 shape 을 맞추세요.",
                 "`{name}`: y of shape (100,) minus yhat of shape (100,1) broadcasts to a 100×100 matrix. Match the shapes with y.reshape(100,1).",
-                kinds=("loss",), recognize=_loss_variant("broadcast")),
+                kinds=("loss",), recognize=_loss_variant("broadcast"), slip=True),
         Mistake("sum_not_mean",
                 "`{name}`: 제곱오차를 더하기만 했습니다. MSE 는 평균(torch.mean)입니다.",
                 "`{name}`: you summed the squared errors; the MSE is their mean (torch.mean).",
-                kinds=("loss",), recognize=_loss_variant("sum_not_mean")),
+                kinds=("loss",), recognize=_loss_variant("sum_not_mean"), slip=True),
         Mistake("rmse_not_mse",
                 "`{name}`: 제곱근을 씌웠습니다 (RMSE). 이 문제의 loss 는 제곱근 없는 MSE 입니다.",
                 "`{name}`: you took the square root (RMSE). The loss here is the MSE, without the root.",
-                kinds=("loss",), recognize=_loss_variant("rmse_not_mse")),
+                kinds=("loss",), recognize=_loss_variant("rmse_not_mse"), slip=True),
         Mistake("grad_accumulated",
                 "`{name}`: 기울기가 한 번 미분한 값의 {detail}배입니다. backward() 가 zero_grad 없이 여러 번 실행되어 기울기가 누적되었습니다.",
                 "`{name}`: the gradient is {detail} times the gradient of one backward pass: backward() ran several times without zeroing, so gradients accumulated.",
-                kinds=("grad",), recognize=_accumulated),
+                kinds=("grad",), recognize=_accumulated, slip=True),
         Mistake("update_sign",
                 "`{name}`: 기울기 방향으로 움직였습니다. 업데이트는 '값 - lr × 기울기' 입니다.",
                 "`{name}`: the step went along the gradient. The update is 'value - lr × gradient'.",
-                kinds=("update",), recognize=_update_sign),
+                kinds=("update",), recognize=_update_sign, slip=True),
         Mistake("no_update",
                 "`{name}`: 값이 바뀌지 않았습니다. 업데이트(또는 optimizer 의 step())를 실행했나요?",
                 "`{name}`: the value did not change. Did you run the update (or the optimizer's step())?",
-                kinds=("update",), recognize=_no_update),
+                kinds=("update",), recognize=_no_update, slip=True),
         Mistake("wrong_lr",
                 "`{name}`: 학습률이 0.1 이 아닙니다 ({detail}).",
                 "`{name}`: the learning rate is not 0.1 ({detail}).",
-                kinds=("update",), recognize=_wrong_lr),
+                kinds=("update",), recognize=_wrong_lr, slip=True),
         Mistake("no_zero_grad",
                 "`{name}`: zero_grad() 없이 학습한 결과입니다. 매 epoch 마다 기울기를 0 으로 지워야 합니다.",
                 "`{name}` is what training without zero_grad() gives. Clear the gradient every epoch.",
@@ -163,10 +162,11 @@ CATALOGUE: dict[str, Mistake] = {
                 "`{name}`: 이 숙제는 zero_grad() 를 **빼고** 학습한 결과를 관찰하는 것입니다.",
                 "`{name}`: this homework trains **without** zero_grad(), to observe what happens.",
                 kinds=("homework",), recognize=_other_loop),
+        # named by the grader (grading.Grader), which compares the data in scope with its own
         Mistake("data_mismatch",
-                "`{name}` 이(가) 주어진 데이터와 다릅니다. 데이터 셀을 고치지 말고, 위에서부터 한 번씩만 실행하세요.",
-                "`{name}` differs from the given data. Do not edit the data cell, and run the cells once from the top.",
-                kinds=("data",), recognize=_differs, needs_reference=True),
+                "`{name}` 은(는) 주어진 데이터와 다른 데이터({detail})로 계산되었습니다. 데이터 셀을 고치거나 데이터를 다시 만들지 말고, 위에서부터 한 번씩만 실행하세요.",
+                "`{name}` was computed on data ({detail}) that differ from the given data. Do not edit or regenerate the data, and run the cells once from the top.",
+                needs_reference=True),
         # --- nothing more specific fits
         Mistake("inconsistent",
                 "`{name}` 이(가) 여러분이 앞에서 구한 값에서 나오는 값과 다릅니다: {detail}.",

@@ -1,13 +1,21 @@
-"""What the student's own earlier values imply for each kind of quantity.
+"""What the student's own values imply for each kind of quantity.
 
-This is both the public self-consistency check (no reference needed) and the basis of
-credit carried forward: a step done right from an earlier wrong value still earns its
-points. Each function returns the student's inputs and the value they imply, or None
-where an input is missing or unusable.
+Two uses, one set of functions:
+- public checks (`grader.check`, no reference): self-consistency with the student's own values,
+  their data included (`data=None`);
+- hidden checks: credit carried forward. Then `data` is the grader's own data for that run,
+  never the data captured from the student's namespace, and predictions come from the
+  student's *model* (its weights and structure) applied to that data. A value the student's
+  model could not have produced on the grader's data (a typed-in `yhat`, a loss computed on
+  re-drawn `y`) implies nothing downstream: the chain is broken there.
+
+Each function returns the inputs it used and the value they imply, or None where an input is
+missing or unusable.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -31,33 +39,55 @@ def _values(ctx: Context, path: str, at: str) -> np.ndarray | None:
     return np.asarray(v["values"], dtype=np.float64).reshape(v["shape"])
 
 
-def yhat(ctx: Context, q) -> dict[str, Any] | None:
-    """X @ What, or the nn.Linear's own weight and bias applied to X (or x)."""
+def _data(ctx: Context, at: str, grader: Any | None) -> Any:
+    """X (n, 2), y (n,), x (n,): the grader's for hidden checks, else the student's own (or None)."""
+    if grader is not None:
+        return grader
+    return SimpleNamespace(X=_arr(ctx, "X", "matrix", at), y=_arr(ctx, "y", "vector", at),
+                           x=_arr(ctx, "x", "vector", at))
+
+
+def model_output(ctx: Context, q, data: Any) -> np.ndarray | None:
+    """The predictions (n,) of the student's model of this method on `data`: X @ What, or the
+    nn.Linear's own weight and bias applied to X (in_features=2) or x (in_features=1)."""
     model = ctx.get(q.model, q.method)
-    X, x = _arr(ctx, "X", "matrix", q.method), _arr(ctx, "x", "vector", q.method)
     if model.get("kind") == "tensor":
         w = _arr(ctx, q.model, "pair", q.method)
-        return None if w is None or X is None else {"implied": X @ w}
+        return None if w is None or data.X is None else data.X @ w
     if model.get("kind") != "module":
         return None
     W, b = _values(ctx, f"{q.model}.weight", q.method), _values(ctx, f"{q.model}.bias", q.method)
-    inp = X if model.get("in_features") == 2 else (None if x is None else x.reshape(-1, 1))
-    if W is None or inp is None or inp.shape[1] != W.shape[-1]:
+    inp = data.X if model.get("in_features") == 2 else (None if data.x is None else data.x.reshape(-1, 1))
+    if W is None or inp is None or W.size != inp.shape[1] or (b is not None and b.size != 1):
         return None
-    out = inp @ W.reshape(-1, inp.shape[1]).T + (0.0 if b is None else b.reshape(-1))
-    return {"implied": out.reshape(-1, 1)}
+    return (inp @ W.reshape(-1) + (0.0 if b is None else b.reshape(-1))).reshape(-1)
 
 
-def loss(ctx: Context, q) -> dict[str, Any] | None:
-    y, yh = _values(ctx, "y", q.method), _values(ctx, q.yhat, q.method)
+def yhat(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
+    out = model_output(ctx, q, _data(ctx, q.method, grader))
+    if out is None:
+        return None
+    return {"implied": out if ctx.get(q.model, q.method).get("kind") == "tensor" else out.reshape(-1, 1)}
+
+
+def _predictions(ctx: Context, q, grader: Any | None) -> np.ndarray | None:
+    """What the loss is computed from: the model's output on the grader's data (hidden), or the
+    student's own yhat (public)."""
+    if grader is not None:
+        return model_output(ctx, q, grader)
+    return _values(ctx, q.yhat, q.method)
+
+
+def loss(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
+    y, yh = _data(ctx, q.method, grader).y, _predictions(ctx, q, grader)
     if y is None or yh is None or y.size != yh.size:
         return None
     return {"y": y, "yhat": yh, "implied": algebra.loss("mse", y, yh)}
 
 
-def _loss_variant(ctx: Context, q) -> tuple[str, np.ndarray, np.ndarray] | None:
+def _loss_variant(ctx: Context, q, grader: Any | None) -> tuple[str, np.ndarray, np.ndarray] | None:
     """Which loss the student computed (mse, or one of the mistaken variants), from its value."""
-    y, yh = _values(ctx, "y", q.method), _values(ctx, q.yhat, q.method)
+    y, yh = _data(ctx, q.method, grader).y, _predictions(ctx, q, grader)
     value = _arr(ctx, q.loss, "scalar", q.method)
     if y is None or yh is None or value is None or y.size != yh.size:
         return None
@@ -67,27 +97,27 @@ def _loss_variant(ctx: Context, q) -> tuple[str, np.ndarray, np.ndarray] | None:
     return None
 
 
-def grad(ctx: Context, q) -> dict[str, Any] | None:
+def grad(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     """The gradient of the student's own loss (whatever variant it was) for this parameter."""
-    found = _loss_variant(ctx, q)
+    found = _loss_variant(ctx, q, grader)
     if found is None:
         return None
     variant, y, yh = found
     g = algebra.dloss_dyhat(variant, y, yh)
+    data = _data(ctx, q.method, grader)
     param = q.path[: -len(".grad")]
     if param.endswith(".bias"):
         implied = np.array([g.sum()])
     elif ctx.get(q.model, q.method).get("in_features") == 1:
-        x = _arr(ctx, "x", "vector", q.method)
-        implied = None if x is None else np.array([x @ g])
+        implied = None if data.x is None else np.array([data.x @ g])
     else:
-        X = _arr(ctx, "X", "matrix", q.method)
-        implied = None if X is None else X.T @ g
+        implied = None if data.X is None else data.X.T @ g
     return None if implied is None else {"implied": implied, "variant": variant}
 
 
-def update(ctx: Context, q) -> dict[str, Any] | None:
-    """before − lr·grad, with the parameter as it was at its method and its gradient at step 3."""
+def update(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
+    """before − lr·grad, with the parameter as it was at its method and its gradient at step 3
+    (the grader only credits it when that gradient is itself right or a recognised slip)."""
     before = _arr(ctx, q.path, q.layout, q.method)
     g = _arr(ctx, q.path + ".grad", q.layout, "step3")
     if before is None or g is None:
@@ -96,25 +126,25 @@ def update(ctx: Context, q) -> dict[str, Any] | None:
 
 
 def _loop(zero_grad: bool):
-    """The training loop from (-5, 10) on the student's own X and y; also the other loop."""
+    """The training loop from (-5, 10) on the data; also the other loop (with/without zero_grad)."""
 
-    def implied(ctx: Context, q) -> dict[str, Any] | None:
-        X, y = _arr(ctx, "X", "matrix", q.question), _arr(ctx, "y", "vector", q.question)
-        if X is None or y is None:
+    def implied(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
+        data = _data(ctx, q.question, grader)
+        if data.X is None or data.y is None:
             return None
-        run = lambda zg: algebra.gradient_descent(X, y, W_INIT, LR, EPOCHS, zg)  # noqa: E731
+        run = lambda zg: algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zg)  # noqa: E731
         return {"implied": run(zero_grad), "other_loop": run(not zero_grad)}
 
     return implied
 
 
-def accumulated(ctx: Context, q) -> dict[str, Any] | None:
-    """grad_twice: two backward passes of the MSE at (-5, 10) on the student's own data."""
-    X, y = _arr(ctx, "X", "matrix", q.question), _arr(ctx, "y", "vector", q.question)
-    return None if X is None or y is None else {"implied": 2 * algebra.mse_grad(X, y, W_INIT)}
+def accumulated(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
+    """grad_twice: two backward passes of the MSE at (-5, 10)."""
+    data = _data(ctx, q.question, grader)
+    return None if data.X is None or data.y is None else {"implied": 2 * algebra.mse_grad(data.X, data.y, W_INIT)}
 
 
-def zeros(ctx: Context, q) -> dict[str, Any] | None:
+def zeros(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     return {"implied": np.zeros(2)}
 
 

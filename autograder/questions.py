@@ -30,6 +30,7 @@ class Quantity:
     kind: str  # what it is (own.IMPLIED, mistakes.CATALOGUE kinds): yhat, loss, grad, update, loop, ...
     structure: tuple[c.Check, ...] = ()
     inputs: tuple[str, ...] = ()  # keys of the quantities it is computed from
+    data: tuple[str, ...] = ()  # the data names (X, y, x) its value is computed from
     method: str = ""  # the question whose snapshot holds its inputs (model, yhat, loss)
     model: str = ""
     yhat: str = ""
@@ -40,6 +41,11 @@ class Quantity:
     @property
     def key(self) -> str:
         return f"{self.question}:{self.path}"
+
+    @property
+    def at(self) -> str:
+        """The snapshot whose data this quantity was computed from."""
+        return self.method or self.question
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,11 @@ def _params(m: int) -> list[tuple[str, str, Callable]]:
     return [(f"{model}.weight", "pair", lambda v: v)]
 
 
+def _inputs(m: int) -> str:
+    """The data name method m's model is applied to."""
+    return "x" if m in WITH_BIAS else "X"
+
+
 def _method(m: int) -> Question:
     qn, model = f"method{m}", MODEL[m]
     own = dict(method=qn, model=model, yhat=f"yhat{m}", loss=f"loss{m}")
@@ -88,9 +99,9 @@ def _method(m: int) -> Question:
         names,
         (
             Quantity(qn, f"yhat{m}", yhat_layout, 2, lambda r: r.step(m).yhat, "yhat", structure,
-                     inputs=("data:X",), **own),
+                     inputs=("data:X",), data=(_inputs(m),), **own),
             Quantity(qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss, "loss", (c.is_tensor(),),
-                     inputs=(f"{qn}:yhat{m}",), **own),
+                     inputs=(f"{qn}:yhat{m}",), data=(_inputs(m), "y"), **own),
         ),
         title=f"방법{m} / Method {m}",
     )
@@ -103,7 +114,7 @@ def _grads() -> Question:
         for param, layout, part in _params(m):
             points = 2 if layout == "pair" else 1
             qs.append(Quantity("step3", f"{param}.grad", layout, points, lambda r, m=m, part=part: part(r.step(m).grad),
-                               "grad", inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), **own))
+                               "grad", inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), data=(_inputs(m), "y"), **own))
     return Question("step3", tuple(MODEL.values()), tuple(qs), title="step3: derivation")
 
 
@@ -125,7 +136,8 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         ("X", "y", "net", "optmz", "mseloss"),
         (
             Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), name,
-                     (c.linear(2, bias=False), c.sgd("optmz")), inputs=("data:X", "data:y"), rtol=1e-3, atol=1e-3),
+                     (c.linear(2, bias=False), c.sgd("optmz")), inputs=("data:X", "data:y"), data=("X", "y"),
+                     rtol=1e-3, atol=1e-3),
         ),
         title=title,
     )
@@ -138,8 +150,8 @@ QUESTIONS: dict[str, Question] = {
             "data",
             ("x", "X", "y"),
             (
-                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, "data", (c.is_tensor(),)),
-                Quantity("data", "y", "vector", 0, lambda r: r.data.y, "data", (c.is_tensor(),)),
+                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, "data", (c.is_tensor(),), data=("X",)),
+                Quantity("data", "y", "vector", 0, lambda r: r.data.y, "data", (c.is_tensor(),), data=("y",)),
             ),
             title="Data",
         ),
@@ -153,7 +165,7 @@ QUESTIONS: dict[str, Question] = {
             ("X", "y", "What", "optmz_sgd", "grad_twice", "grad_after_zero"),
             (
                 Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), "accumulated",
-                         (c.is_tensor(),), inputs=("data:X",)),
+                         (c.is_tensor(),), inputs=("data:X",), data=("X", "y")),
                 Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), "zeros", (c.is_tensor(),)),
             ),
             title="definition of SGD (연습, 점수 없음 / practice, not scored)",

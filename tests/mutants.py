@@ -45,7 +45,7 @@ SUITE: dict[str, tuple[list[tuple[str, str]], str, str]] = {
                         "method2:yhat2", "weights_not_set"),
     "wrong_bias": ([("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
                      "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")], "method2:yhat2", "wrong_bias"),
-    "data_mismatch": ([("torch.manual_seed(202150754)", "torch.manual_seed(2021)")], "data:", "data_mismatch"),  # X and y
+    "data_mismatch": ([("torch.manual_seed(202150754)", "torch.manual_seed(2021)")], "data:X", "data_mismatch"),  # named once, at X; y and the rest follow from it
     "no_requires_grad": ([("What1 = torch.tensor([-5.0,10.0],requires_grad=True)", "What1 = torch.tensor([-5.0,10.0])")],
                          "method1:yhat1", "no_requires_grad"),
     "no_backward": ([("loss4.backward() # SOLUTION\n", "")], "step3:What4.grad", "no_backward"),

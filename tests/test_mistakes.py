@@ -68,7 +68,7 @@ def test_one_early_slip_loses_only_the_points_where_it_happened(reference_values
     assert update.passed and update.carried_forward and update.points == update.max_points
 
 
-@pytest.mark.parametrize("name", ["broadcast", "sum_not_mean", "weights_not_set", "data_mismatch", "off_by_one"])
+@pytest.mark.parametrize("name", ["broadcast", "sum_not_mean", "weights_not_set", "rmse_not_mse", "grad_accumulated"])
 def test_later_steps_are_checked_against_the_students_own_values(name, reference_values):
     records = records_of(name, reference_values)
     carried = [r for r in records if r.carried_forward]
@@ -94,3 +94,17 @@ def test_public_messages_never_show_a_reference_value(reference_values):
         for r in records_of(name, reference_values):
             if not r.hidden:
                 assert not re.search(r"\d+\.\d{3,}", r.feedback()), (name, r.feedback())
+
+
+@pytest.mark.parametrize("name, broken_at", [("data_mismatch", "data:X"), ("off_by_one", "method1:yhat1")])
+def test_no_credit_is_carried_from_changed_data_or_a_value_the_model_did_not_produce(name, broken_at, reference_values):
+    """Issue 9 changed these on purpose: implied values are computed from the student's model on the
+    grader's data, so a changed data set or a yhat that is not the model's output breaks the chain."""
+    records = records_of(name, reference_values)
+    assert not any(r.carried_forward for r in records)
+    hidden = [r for r in records if r.hidden]
+    first = next(r for r in hidden if not r.passed)
+    assert key(first) == broken_at and first.mistake
+    if name == "off_by_one":  # loss1, What1.grad and the update of What1 lose their points too
+        lost = {key(r) for r in hidden if not r.passed and r.max_points > 0}
+        assert lost == {"method1:yhat1", "method1:loss1", "step3:What1.grad", "step4:What1"}
