@@ -10,7 +10,6 @@ snapshots and judges them. Every submission gets a result, whatever its code doe
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import subprocess
@@ -22,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .judge import Verdict, judge
 from .notebook import InvalidNotebook, code_cells
-from .reseed import fresh_seed, reseed
+from .protocol import Job, ProtocolError, RunResult
+from .reseed import reseed
 from .results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
-from .sandbox import WARNING, bwrap_problem, worker_command
+from .sandbox import NO_SANDBOX, bwrap_problem, worker_command
 from .submissions import Submission, collect
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ class Options:
     force: bool = False
     otter_csv: bool = False
     sandbox: bool = True
+    scratch: Path | None = None  # where the workers make scratch folders (default: the system's temp dir)
 
 
 class WorkerError(RuntimeError):
@@ -46,47 +48,78 @@ class WorkerError(RuntimeError):
 
 
 class Worker:
-    """One warm worker process, talking JSON lines over its stdin/stdout.
+    """One warm worker process, talking protocol lines over its stdin/stdout.
 
     It starts on construction and warms up (imports torch) in the background; `ready()` waits for it.
+    `child_uid`: run the children under this unprivileged uid (the worker must be root).
     """
 
-    def __init__(self, sandbox: bool):
+    def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
+        from .questions import QUESTIONS
+
+        self.questions = frozenset(QUESTIONS)
         cmd, self.sandboxed = worker_command(sandbox)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
+        if child_uid is not None:
+            env["AUTOGRADER_CHILD_UID"] = str(child_uid)
+        if scratch is not None:
+            env["TMPDIR"] = str(scratch)
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
-                                     text=True, env=env, cwd=PACKAGE_ROOT, start_new_session=True)
+                                     env=env, cwd=PACKAGE_ROOT, start_new_session=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
+        threading.Thread(target=self._pump, daemon=True).start()
         self._ready = False
+
+    def _pump(self) -> None:
+        """Read the worker's stdout into a queue; None marks its end."""
+        try:
+            for line in iter(lambda: self.proc.stdout.readline(1 << 26), b""):
+                self.lines.put(line)
+        except (OSError, ValueError):
+            pass
+        self.lines.put(None)
 
     def ready(self) -> "Worker":
         if not self._ready:
-            answer = self._read(120)
-            if not answer or not answer.get("ready"):
+            try:
+                answer = self.lines.get(timeout=120)
+            except queue.Empty:
+                answer = None
+            if not answer or b'"ready": true' not in answer:
                 self.close()
                 self.errors.seek(0)
                 raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
             self._ready = True
         return self
 
-    def _read(self, timeout: float) -> dict | None:
-        box: list[str] = []
-        reader = threading.Thread(target=lambda: box.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not box or not box[0]:
-            return None
-        return json.loads(box[0])
-
-    def run(self, job: dict) -> dict | None:
-        """The worker's result, or None if the worker itself died or stopped answering."""
+    def run(self, job: Job) -> RunResult | None:
+        """The run's result, or None if the worker itself died or stopped answering."""
         self.ready()
         try:
-            self.proc.stdin.write(json.dumps(job) + "\n")
+            self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
             return None
-        return self._read(len(job["runs"]) * job["timeout"] + 60)
+        deadline = time.monotonic() + job.timeout + 60
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            try:
+                answer = RunResult.from_json(line, self.questions)
+            except (ProtocolError, ValueError, TypeError) as e:
+                self.dropped += 1
+                answer = RunResult(job=job.job, run=job.run, status="crashed",
+                                   reason=f"the worker's answer was not valid ({str(e)[:100]})")
+                return answer
+            if (answer.job, answer.run) == (job.job, job.run):
+                return answer
+            self.dropped += 1  # not the job we asked for: never anyone's result
 
     def close(self) -> None:
         try:
@@ -98,39 +131,22 @@ class Worker:
             self.errors.close()
 
 
-def _result_of(sub: Submission, status: str, reason: str = "", **extra) -> dict[str, Any]:
+def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
     from .questions import QUESTIONS, total_points
 
     result = {
         "submission": sub.stem, "file": sub.source, "student": sub.student, "student_id": sub.student_id,
-        "sha256": sub.sha256, "status": status, "reason": reason, "score": 0.0, "max_score": total_points(),
-        "questions": {q: 0.0 for q in QUESTIONS}, "records": [], "cell_errors": [], "output": "",
+        "sha256": sub.sha256, "status": verdict.status, "reason": verdict.reason, "score": verdict.score,
+        "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
+        "records": [r.to_dict() for r in verdict.records], "cell_errors": [], "output": "",
     }
     result.update(extra)
     return result
 
 
-def judge(sub: Submission, answer: dict, reference: Any, fresh_reference: Any) -> dict[str, Any]:
-    """Grade a worker's snapshots against the reference: the only place scores are made.
-
-    answer["runs"][0] is the submission as written, [1] the same on fresh data (None when it did
-    not run); the status and reason are the child's.
-    """
-    from .compare import expand
-    from .grading import grade_submission, question_scores
-
-    run, again = answer["runs"]
-    fresh = expand(again["snapshots"]) if again else None
-    records = grade_submission(expand(run["snapshots"]), fresh, reference, fresh_reference) if run["snapshots"] else []
-    result = _result_of(sub, answer["status"], answer.get("reason", ""), cell_errors=run["errors"],
-                        output=answer.get("output", ""), seconds=answer.get("seconds"),
-                        fresh_seed=fresh_reference.seed)
-    if records:
-        scores = question_scores(records)
-        result["records"] = [r.to_dict() for r in records]
-        result["questions"] = scores
-        result["score"] = round(sum(scores.values()), 6)
-    return result
+def identity(result: dict[str, Any]) -> tuple[str, str, str]:
+    """Who a result belongs to: where it came from, whose it is, and what it held."""
+    return str(result.get("file")), str(result.get("student")), str(result.get("sha256"))
 
 
 @dataclass
@@ -160,21 +176,23 @@ class Progress:
 def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Grade everything under `paths` into `out`; returns the summary. Ctrl-C keeps what is done."""
     submissions = collect(paths)  # InputError before any work
-    out.mkdir(parents=True, exist_ok=True)
-    graded_before = {r.get("sha256"): r for r in load_results(out)}
-    todo = [s for s in submissions if options.force or s.sha256 not in graded_before]
-    skipped = len(submissions) - len(todo)
     if options.sandbox and bwrap_problem():
-        log(f"{WARNING}\n({bwrap_problem()})")
+        raise WorkerError(f"{NO_SANDBOX}\n({bwrap_problem()})")
+    out.mkdir(parents=True, exist_ok=True)
+    graded_before = {identity(r): r.get("submission") for r in load_results(out)}
+    todo = [s for s in submissions
+            if options.force or graded_before.get((s.source, s.student, s.sha256)) != s.stem]
+    skipped = len(submissions) - len(todo)
     if skipped:
-        log(f"{skipped} submission(s) already graded in {out} (same content): skipped; --force grades them again")
+        log(f"{skipped} submission(s) already graded in {out} (same file, student and content): skipped; "
+            "--force grades them again")
     slots = max(1, min(options.jobs, len(todo) or 1))
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
-        spare.put(Worker(options.sandbox))
-    from .expected import computed, expected_values
+        spare.put(Worker(options.sandbox, scratch=options.scratch))
+    from .expected import computed, expected_values, fresh_reference
 
-    reference, fresh_reference = computed(expected_values()), computed(expected_values(fresh_seed()))
+    reference = computed(expected_values())
     progress = Progress(len(todo))
     jobs: queue.Queue = queue.Queue()
     for sub in todo:
@@ -182,7 +200,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     lock = threading.Lock()
     stop = threading.Event()
     live: list[Worker] = []
-    failures: list[str] = []
+    start_failures: list[str] = []
 
     def finish(result: dict[str, Any]) -> None:
         write_result(out, result)
@@ -196,8 +214,30 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
             item = judged.get()
             if item is None:
                 return
-            sub, answer = item
-            finish(judge(sub, answer, reference, fresh_reference))
+            sub, official, fresh, fresh_ref = item
+            verdict = judge(official, fresh, reference, fresh_ref)
+            try:
+                finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in official.errors],
+                                  output=official.output, seconds=round(official.seconds + (fresh.seconds if fresh else 0), 3),
+                                  fresh_seed=fresh_ref.seed))
+            except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
+                log(f"{sub.source}: its result could not be written ({e})")
+
+    def grade_one(sub: Submission, cells: list[str], worker: Worker) -> tuple | None:
+        """Run one submission (official run, then fresh data), or None if the worker died."""
+        official = worker.run(Job(job=sub.stem, run=0, cells=cells, timeout=options.timeout,
+                                  memory_mb=options.memory_mb))
+        if official is None:
+            return None
+        fresh_ref = fresh_reference()  # drawn only now: the official run's child never held it
+        again = reseed(cells, fresh_ref.seed)
+        fresh = None
+        if again is not None:
+            fresh = worker.run(Job(job=sub.stem, run=1, cells=again, timeout=options.timeout,
+                                   memory_mb=options.memory_mb))
+            if fresh is None:
+                return None
+        return sub, official, fresh, fresh_ref
 
     def slot() -> None:
         worker: Worker | None = None
@@ -207,34 +247,41 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     sub = jobs.get_nowait()
                 except queue.Empty:
                     return
+                cells: list[str] = []
                 try:
-                    cells = code_cells(sub.data) if not sub.problem else None
+                    if not sub.problem:
+                        cells = code_cells(sub.data)
                 except InvalidNotebook as e:
                     sub.problem = str(e)
+                except Exception as e:  # noqa: BLE001 - never a lost row
+                    sub.problem = f"the notebook could not be read ({type(e).__name__})"
                 if sub.problem:
-                    finish(_result_of(sub, "invalid", sub.problem))
+                    finish(_result_of(sub, Verdict("invalid", sub.problem)))
                     continue
                 if worker is None:
                     try:
-                        worker = (spare.get_nowait() if not spare.empty() else Worker(options.sandbox)).ready()
+                        worker = (spare.get_nowait() if not spare.empty()
+                                  else Worker(options.sandbox, scratch=options.scratch)).ready()
                     except WorkerError as e:
-                        failures.append(str(e))
+                        start_failures.append(str(e))
                         stop.set()
-                        jobs.put(sub)  # not graded: it keeps no row rather than a false one
                         return
                     live.append(worker)
-                job = {"job": sub.stem, "name": "submission.ipynb", "runs": [cells, reseed(cells, fresh_reference.seed)],
-                       "timeout": options.timeout, "memory_mb": options.memory_mb,
-                       "notebook": sub.data.decode("utf-8", "replace")}
-                answer = worker.run(job)
-                if stop.is_set():
-                    return
-                if answer is None:  # the worker itself died: its sandbox is gone, start another
+                try:
+                    ran = grade_one(sub, cells, worker)
+                except Exception as e:  # noqa: BLE001 - never a lost row
                     worker.close()
                     worker = None
-                    finish(_result_of(sub, "crashed", "the grading worker died while running this notebook"))
+                    finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
                     continue
-                judged.put((sub, answer))
+                if stop.is_set():
+                    return
+                if ran is None:  # the worker itself died: its sandbox is gone, start another
+                    worker.close()
+                    worker = None
+                    finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
+                    continue
+                judged.put(ran)
         finally:
             if worker:
                 worker.close()
@@ -262,15 +309,19 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         spare.get_nowait().close()
     results = load_results(out)
     write_grades_csv(out, results)
-    if failures:
-        raise WorkerError(failures[0])
     if options.otter_csv:
         write_otter_csv(out, results)
-    return summarize(results, interrupted, len(submissions))
+    if start_failures:
+        raise WorkerError(start_failures[0])
+    rows = {identity(r) for r in results}
+    missing = [s.source for s in submissions if (s.source, s.student, s.sha256) not in rows]
+    return summarize(results, interrupted, len(submissions), missing)
 
 
-def summarize(results: list[dict[str, Any]], interrupted: bool = False, submitted: int = 0) -> dict[str, Any]:
+def summarize(results: list[dict[str, Any]], interrupted: bool = False, submitted: int = 0,
+              missing: list[str] | None = None) -> dict[str, Any]:
+    """Counts by status, the mean, and the submissions found that have no row (`missing`)."""
     counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
     scores = [r["score"] for r in results]
     return {"counts": counts, "mean": sum(scores) / len(scores) if scores else 0.0, "results": len(results),
-            "submitted": submitted, "interrupted": interrupted}
+            "submitted": submitted, "interrupted": interrupted, "missing": missing or []}

@@ -92,7 +92,26 @@ def build_autograder(dist: Path) -> Path:
             files=GRADING_FILES,
             python_version=PYTHON_VERSION,
         )
+    _replace_in_zip(out, "run_otter.py", RUN_OTTER)
     return out
+
+
+# Gradescope's entry point: ours, so that a notebook otter cannot read still gets a results.json
+RUN_OTTER = """\"\"\"Gradescope runs this (see run_autograder): otter's grading, with a results.json whatever happens.\"\"\"
+
+from autograder.gradescope import main
+
+if __name__ == "__main__":
+    main("/autograder")
+"""
+
+
+def _replace_in_zip(path: Path, name: str, text: str) -> None:
+    with zipfile.ZipFile(path) as zf:
+        entries = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in entries:
+            zf.writestr(info, text.encode() if info.filename == name else data)
 
 
 @contextlib.contextmanager

@@ -65,7 +65,13 @@ def _grade(args) -> int:
     print(f"{summary['results']} results in {out}: " + ", ".join(f"{n} {s}" for s, n in c.items())
           + f"; mean score {summary['mean']:.2f}")
     print(f"grades: {out / 'grades.csv'}   per submission: {out / 'results'}/")
-    return 130 if summary["interrupted"] else 0
+    if summary["interrupted"]:
+        return 130
+    if summary["missing"]:
+        print(f"error: {len(summary['missing'])} submission(s) found but not in the results: "
+              + ", ".join(summary["missing"][:20]), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _report(args) -> int:
@@ -103,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--force", action="store_true", help="grade again submissions already graded in --out")
     g.add_argument("--otter-csv", action="store_true", help="also write otter's final_grades.csv")
     g.add_argument("--table", action="store_true", help="print a score table")
-    g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not advised)")
+    g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap, as you: only for notebooks you trust")
     g.set_defaults(func=_grade)
     r = sub.add_parser("report", help="feedback pages per student, a summary with plots, and canvas.csv")
     r.add_argument("dir", help="a batch output folder (from `grade --out`)")

@@ -2,13 +2,14 @@
 
 otter_config.json names it: "plugins": ["autograder.otter_plugin.SandboxedGrading"].
 
-    before_grading    nothing of the student's has run yet: compute the expected values for the
-                      official data and for a fresh seed, read the submission's cells, write a
-                      fallback results.json, and take the reference off the disk
-    before_execution  run the submission (twice: as written, on fresh data) in a worker with a
-                      wall-clock and memory limit, sandboxed where bubblewrap works; otter's own
-                      kernel is handed an empty notebook, so no student code runs inside it
-    after_grading     judge the plain-data snapshots here, in the runner process, and write every
+    before_grading    nothing of the student's has run yet: compute the expected values, read the
+                      submission's cells, write a fallback results.json, take the reference off the
+                      disk, and close the autograder's folders to other users
+    before_execution  run the submission in a worker with a wall-clock and memory limit: the official
+                      run, then (only after it ended) the run on fresh data, each in a child of its
+                      own; sandboxed where bubblewrap works, else, when otter runs as root (Gradescope),
+                      as an unprivileged user; otter's own kernel is handed an empty notebook
+    after_grading     judge.judge the plain-data runs here, in the runner process, and write every
                       test case's result, message and score over what otter's kernel reported
 """
 
@@ -25,6 +26,8 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCaseResult
 
 LIMITS = {"timeout": 120.0, "memory_mb": 2048}
+CHILD_UID = 61000  # the unprivileged user student code runs as when otter runs as root without a sandbox
+FALLBACK = "채점이 끝나지 않았습니다. 조교에게 알려 주세요. / Grading did not finish: please tell your TA."
 
 
 class SandboxedGrading(AbstractOtterPlugin):
@@ -33,66 +36,71 @@ class SandboxedGrading(AbstractOtterPlugin):
 
         submission = Path(os.getcwd())  # otter runs plugins in the submission folder
         sys.path.insert(0, str(submission))  # otter copied solutions/ here
-        from .expected import expected_values
-        from .reseed import fresh_seed
+        from .expected import computed, expected_values
 
-        self.reference, self.fresh = expected_values(), expected_values(fresh_seed())
+        self.reference = computed(expected_values())
         self.limits = {k: v for k, v in {**LIMITS, **(self.plugin_config or {})}.items() if k in LIMITS}
-        self.problem, self.cells, self.answer = "", None, None
+        self.problem, self.cells, self.runs = "", None, None
         try:
             self.cells = code_cells(Path(self.submission_path).read_bytes())
         except (InvalidNotebook, OSError) as e:
             self.problem = str(e)
-        _fallback(submission.parent / "results" / "results.json")
-        for path in (submission / "solutions", submission.parent / "source" / "files" / "solutions",
-                     submission / "autograder" / "expected.py",
-                     submission.parent / "source" / "files" / "autograder" / "expected.py"):
+        root = submission.parent
+        write_results(root / "results" / "results.json", FALLBACK)
+        for path in (submission / "solutions", root / "source" / "files" / "solutions",
+                     submission / "autograder" / "expected.py", root / "source" / "files" / "autograder" / "expected.py"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        if os.geteuid() == 0:  # student code runs as CHILD_UID: none of this is theirs to read or write
+            for path in (root / "source", root / "results", root / "submission", submission):
+                if path.exists():
+                    os.chmod(path, 0o700)
 
     def before_execution(self, submission):
         from .batch import Worker, WorkerError
+        from .expected import fresh_reference
+        from .protocol import Job
         from .reseed import reseed
 
         if self.cells is not None:
-            job = {"job": "submission", "name": Path(self.submission_path).name, "notebook": "",
-                   "runs": [self.cells, reseed(self.cells, self.fresh.seed)], **self.limits}
+            uid = CHILD_UID if os.geteuid() == 0 else None
             try:
-                worker = Worker(sandbox=True)
+                worker = Worker(sandbox=True, child_uid=uid)
             except WorkerError as e:
                 self.problem = str(e)
             else:
                 try:
-                    self.answer = worker.run(job)
+                    official = worker.run(Job("submission", 0, self.cells, **self.limits))
+                    self.fresh = fresh_reference()  # drawn only now: the official run never held it
+                    again = reseed(self.cells, self.fresh.seed)
+                    fresh = worker.run(Job("submission", 1, again, **self.limits)) if again and official else None
+                    self.runs = (official, fresh)
+                    if official is None or (again and fresh is None):
+                        self.problem = "the grading worker died while running this notebook"
                 finally:
                     worker.close()
-                if self.answer is None:
-                    self.problem = "the grading worker died while running this notebook"
         return nbformat.v4.new_notebook()
 
     def after_grading(self, results):
-        from .compare import expand
-        from .grading import grade_submission, question_scores
+        from .judge import Verdict, judge
 
         results._catastrophic_error = None  # the kernel ran nothing of the student's
-        if self.answer is None:
-            records, status, reason = [], "invalid" if self.cells is None else "crashed", self.problem
+        if self.cells is None:
+            verdict = Verdict("invalid", self.problem)
+        elif self.runs is None or self.problem:
+            verdict = Verdict("crashed", self.problem or "the notebook did not run")
         else:
-            run, again = self.answer["runs"]
-            records = grade_submission(expand(run["snapshots"]), expand(again["snapshots"]) if again else None,
-                                       self.reference, self.fresh) if run["snapshots"] else []
-            status, reason = self.answer["status"], self.answer.get("reason", "")
+            verdict = judge(*self.runs, self.reference, self.fresh)
         reveal = self.plugin_config.get("reveal", "hints") if isinstance(self.plugin_config, dict) else "hints"
-        by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in records}
-        scores = question_scores(records) if records else {}
+        by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in verdict.records}
         for name, test_file in results.results.items():
             test_file.test_case_results = [
-                _case_result(tc, by_case.get((name, tc.name)), reason, reveal) for tc in test_file.test_cases
+                _case_result(tc, by_case.get((name, tc.name)), verdict.reason, reveal) for tc in test_file.test_cases
             ]
-            test_file.update_score(scores.get(name, 0.0))
-        if status != "graded":
-            results.set_output(f"{status}: {reason}")
-        results.set_plugin_data("SandboxedGrading", {"status": status, "reason": reason,
-                                                     "records": [r.to_dict() for r in records]})
+            test_file.update_score(verdict.scores.get(name, 0.0))
+        if verdict.status != "graded":
+            results.set_output(f"{verdict.status}: {verdict.reason}")
+        results.set_plugin_data("SandboxedGrading", {"status": verdict.status, "reason": verdict.reason,
+                                                     "records": [r.to_dict() for r in verdict.records]})
 
 
 def _case_result(test_case, record, reason: str, reveal: str) -> TestCaseResult:
@@ -105,11 +113,7 @@ def _case_result(test_case, record, reason: str, reveal: str) -> TestCaseResult:
     return TestCaseResult(test_case=test_case, message=f"{mark}\n{record.feedback(reveal)}", passed=passed)
 
 
-def _fallback(path: Path) -> None:
-    """What Gradescope shows if grading dies before otter writes its own results."""
+def write_results(path: Path, output: str) -> None:
+    """A results.json worth 0 that says why: what Gradescope shows if grading cannot go on."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "score": 0,
-        "output": "채점이 끝나지 않았습니다. 조교에게 알려 주세요. / Grading did not finish: please tell your TA.",
-        "tests": [],
-    }))
+    path.write_text(json.dumps({"score": 0, "output": output, "tests": []}, ensure_ascii=False))

@@ -5,7 +5,7 @@ Python installation and the autograder package. Not the reference solution, not 
 students' notebooks, not the output folder, not anyone's home. It gets a private /tmp, no
 network, its own PID namespace (so the worker can kill anything a submission leaves behind),
 and it dies with the grader. Where bubblewrap is missing or cannot create namespaces,
-grading goes on unsandboxed, loudly.
+grading refuses to start unless the TA says `--no-sandbox`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 
-WARNING = (
-    "WARNING: bubblewrap (bwrap) is not available, so student code runs WITHOUT a sandbox: it can read and "
-    "write your files and reach the network. Install it (Debian/Ubuntu: apt-get install bubblewrap) before "
-    "grading real submissions."
+NO_SANDBOX = (
+    "bubblewrap (bwrap) does not work here, and without it student code could read and write your files "
+    "and reach the network, so nothing was graded.\n"
+    "- Debian/Ubuntu: sudo apt-get install bubblewrap (Fedora: dnf install bubblewrap; Arch: pacman -S bubblewrap)\n"
+    "- macOS or Windows: grade inside Linux: WSL2 on Windows, or a Linux container "
+    "(docker run --privileged, or podman, with bubblewrap installed)\n"
+    "- to grade without a sandbox anyway (only notebooks you trust, e.g. the bundled examples): --no-sandbox"
 )
 
 
@@ -38,16 +41,28 @@ def _system() -> list[str]:
     return args
 
 
+def _python_binds() -> list[str]:
+    """The Python installation and the autograder package, read-only, at their real paths and at
+    the paths the interpreter is started by (a venv or interpreter reached through a symlink)."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), str(PACKAGE),
+             os.path.dirname(sys.executable)}
+    binds: dict[str, str] = {}
+    for path in paths:
+        real = os.path.realpath(path)
+        binds[real] = real
+        binds[os.path.abspath(path)] = real
+    args = []
+    for dest in sorted(binds):  # parents before children
+        args += ["--ro-bind-try", binds[dest], dest]
+    return args
+
+
 def bwrap_args() -> list[str]:
     """Everything the worker may see, read-only, and the namespaces it lives in."""
-    python = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), str(PACKAGE)}
-    binds = []
-    for path in sorted({os.path.realpath(p) for p in python}):
-        binds += ["--ro-bind-try", path, path]
     return [
         *_system(),
         "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        *binds,
+        *_python_binds(),
         "--chdir", "/tmp",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         "--die-with-parent", "--new-session",

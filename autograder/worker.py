@@ -1,16 +1,19 @@
-"""A warm worker: started once (inside the sandbox), forks a fresh child per submission.
+"""A warm worker: started once (inside the sandbox), forks a fresh child for every run.
 
-    python -m autograder.worker        (JSON lines: jobs on stdin, results on stdout)
+    python -m autograder.worker        (protocol.Job lines on stdin, protocol.RunResult lines on stdout)
 
-A job lists its runs (the submission as written, then on fresh data); both run in the job's one
-child, each in a clean namespace; a notebook that stops the seed from changing the data is caught
-by the judge (grading.grade_submission), not here.
+Each run of a submission (as written, then on fresh data) is its own job and its own child, so
+nothing carries from one run to the other, and the child of the official run never holds the
+fresh run's cells or seed: the grader sends those only after the official run has ended.
 
-The worker imports torch and runs one forward/backward/SGD step before its first job, so a
-child starts with everything loaded. Each child gets its own session, a scratch folder that
-holds only its submission, rlimits, torch capped at one thread, and output cut at a limit.
-The worker enforces the wall-clock and memory limits from outside the child, kills whatever
-the child left running, and wipes the scratch. Only plain-data snapshots leave the child.
+The worker imports torch and runs one forward/backward/SGD step before its first job, so a child
+starts with everything loaded. The worker is non-dumpable (no process of the same user can open
+its /proc/<pid>/fd, memory or pipes) and a child subreaper (every process a submission leaves
+behind becomes its child, and is killed). A child gets its own session, only its own result pipe
+open, no_new_privs, rlimits, a scratch folder, torch on one thread, output cut at a limit and,
+where the worker runs as root outside a sandbox, an unprivileged uid of its own. The worker
+enforces the wall-clock and memory limits from outside, validates every message the child sends
+(protocol.py), and wipes everything writable before the next child.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ[_var] = "1"
 os.environ["MPLBACKEND"] = "Agg"
 
+import ctypes  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import select  # noqa: E402
@@ -30,9 +34,18 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+from .protocol import CellError, Job, ProtocolError, RunResult, child_message  # noqa: E402
+
 OUTPUT_CAP = 20_000  # characters of the student's printed output kept with the result
 FILE_SIZE_CAP = 64 * 2**20
 MEMORY_ERRORS = ("can't allocate memory", "DefaultCPUAllocator", "out of memory")
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write: wiped after every child
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def prctl(option: int, value: int) -> bool:
+    return _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0
 
 
 def warm_up() -> None:
@@ -84,23 +97,30 @@ def _vm_bytes() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(job: dict, wfd: int, scratch: str) -> None:
+def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
     """Runs in the forked child; never returns."""
     code = 0
     try:
         os.setsid()
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.closerange(3, wfd)  # nothing of the worker's stays open: only this run's own pipe
+        os.closerange(wfd + 1, 1 << 16)
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
         os.chdir(scratch)
-        with open(os.path.join(scratch, job["name"]), "w", encoding="utf-8") as f:
-            f.write(job.get("notebook", ""))
-        limit = _vm_bytes() + job["memory_mb"] * 2**20
+        limit = _vm_bytes() + job.memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_CAP, FILE_SIZE_CAP))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
         out = _Bounded()
         sys.stdout = sys.stderr = out
         os.environ["HOME"] = os.environ["TMPDIR"] = scratch
@@ -111,44 +131,30 @@ def _child(job: dict, wfd: int, scratch: str) -> None:
             while data:
                 data = data[os.write(wfd, data):]
 
-        def on_error(run, index, exc):
+        def on_error(index, exc):
             text = str(exc)[:300]
             memory = isinstance(exc, MemoryError) or any(m in text for m in MEMORY_ERRORS)
-            send({"error": {"run": run, "cell": index, "type": type(exc).__name__, "message": text,
-                            "memory": memory}})
+            send({"error": {"cell": index, "type": type(exc).__name__, "message": text, "memory": memory}})
+
+        sent: dict[tuple[str, int], str] = {}  # a value already sent in this run goes as a reference
+
+        def share(question, snapshot):
+            data = {}
+            for name, value in snapshot.items():
+                first = sent.setdefault((name, id(value)), question)
+                data[name] = value if first == question else {"kind": "same", "as": first}
+            send({"snapshot": {"question": question, "data": data}})
 
         from .execute import run_cells
 
-        for number, cells in enumerate(job["runs"]):
-            if cells is None or number < job.get("first", 0):
-                continue
-            _reset(scratch)
-            send({"run": number})
-            sent: dict[tuple[str, int], str] = {}  # a value already sent in this run goes as a reference
-
-            def share(question, snapshot, number=number, sent=sent):
-                data = {}
-                for name, value in snapshot.items():
-                    first = sent.setdefault((name, id(value)), question)
-                    data[name] = value if first == question else {"kind": "same", "as": first}
-                send({"snapshot": question, "run": number, "data": data})
-
-            run_cells(cells, on_error=lambda i, e: on_error(number, i, e), on_snapshot=share)
+        cells, job = job.cells, None  # the job itself is not left for student code to find
+        run_cells(cells, on_error=on_error, on_snapshot=share)
         send({"output": out.text()})
         send({"done": True})
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the worker
         code = 70
     finally:
         os._exit(code)
-
-
-def _reset(scratch: str) -> None:
-    """Between the two runs in one child: the global state a notebook may have changed."""
-    import torch
-
-    os.chdir(scratch)
-    torch.set_default_dtype(torch.float32)
-    torch.set_grad_enabled(True)
 
 
 def _rss_bytes(pid: int) -> int:
@@ -160,150 +166,229 @@ def _rss_bytes(pid: int) -> int:
     except OSError:
         pass
     return 0
-    return 0
 
 
-def _kill_leftovers(child: int, sandboxed: bool) -> None:
-    """Kill the child's session; in the sandbox's own PID namespace, everything but us."""
+def _my_children() -> list[int]:
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == me:  # field 4: the parent's pid
+                found.append(int(entry))
+    return found
+
+
+def _reap() -> None:
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                return
+        except ChildProcessError:
+            return
+
+
+def _kill_leftovers(child: int, sandboxed: bool, uid: int | None) -> None:
+    """Kill whatever the run left: the child's session, every process of its uid, and every
+    process that was re-parented to us (we are the subreaper), until none is left."""
     try:
         os.killpg(child, signal.SIGKILL)
     except OSError:
         pass
-    if not sandboxed:
-        return
-    me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in (1, me):
+    if uid is not None:  # kill(-1) as that uid reaches every process it owns, setsid or not
+        pid = os.fork()
+        if pid == 0:
             try:
-                os.kill(int(entry), signal.SIGKILL)
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+    me = os.getpid()
+    for _ in range(100):
+        if sandboxed:  # our own PID namespace: everything but its init and us
+            pids = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) not in (1, me)]
+        else:
+            pids = _my_children()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-    while True:  # reap
+        _reap()
+        time.sleep(0.001)
+    _reap()
+
+
+def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
+    """Leave nothing for the next child: the scratch folder, and what was written where anyone may
+    write (all of it in the sandbox's private /tmp and /dev/shm; outside, what the child's uid owns).
+    Never descends into another file system (a read-only bind of the project under /tmp)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    if not (sandboxed or uid is not None):
+        return
+    for top in SHARED_WRITABLE:
         try:
-            if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                break
-        except ChildProcessError:
-            break
+            device = os.lstat(top).st_dev
+            entries = list(os.scandir(top))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if sandboxed or st.st_uid == uid:
+                _remove(entry.path, device)
 
 
-def run_job(job: dict, sandboxed: bool) -> dict:
-    """Run a submission's runs (as written, then on fresh data) in one fresh child, each in a
-    clean namespace with `timeout` seconds of its own. A run the child never reached (the
-    first one hung, crashed or exited) gets a child of its own: every run is always attempted."""
-    result = _run_child(job, sandboxed, first=0)
-    for number, cells in enumerate(job["runs"]):
-        if cells is not None and result["runs"][number] is None and number > 0:
-            later = _run_child(job, sandboxed, first=number)
-            result["runs"][number] = later["runs"][number]
-            result["seconds"] = round(result["seconds"] + later["seconds"], 3)
-    return result
+def _remove(path: str, device: int) -> None:
+    """Remove `path` and what it holds on the same file system; mount points (binds) are kept."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if st.st_dev != device:
+        return
+    if not os.path.isdir(path) or os.path.islink(path):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+    try:
+        entries = os.listdir(path)
+    except OSError:
+        return
+    for name in entries:
+        _remove(os.path.join(path, name), device)
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass  # it holds a mount point: the bind stays, and so does the folder above it
 
 
-def _run_child(job: dict, sandboxed: bool, first: int) -> dict:
+def run(job: Job, sandboxed: bool, uid: int | None) -> RunResult:
+    """One run in a fresh child, with `job.timeout` seconds and `job.memory_mb` of memory."""
+    from .questions import QUESTIONS
+
+    questions = frozenset(QUESTIONS)
+    result = RunResult(job=job.job, run=job.run)
     scratch = tempfile.mkdtemp(prefix="submission-")
+    if uid is not None:
+        os.chown(scratch, uid, uid)
     rfd, wfd = os.pipe()
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(rfd)
-        _child({**job, "first": first}, wfd, scratch)
+        _child(job, wfd, scratch, uid)
     os.close(wfd)
-    runs: list = [None] * len(job["runs"])
-    result = {"runs": runs, "output": "", "status": "graded", "reason": ""}
-    buf, done, killed = b"", False, None
-    deadline = start + job["timeout"]
-    limit = job["memory_mb"] * 2**20
-    status = None
+    os.set_blocking(rfd, False)
+    buf, done, status = b"", False, None  # status: the child's wait status, once reaped
+    deadline = start + job.timeout
+    limit = job.memory_mb * 2**20
     try:
-        while True:
+        while not done and result.status == "graded":
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                killed = ("timeout", f"ran longer than {job['timeout']:g} s")
+                result.fail("timeout", f"ran longer than {job.timeout:g} s")
                 break
-            ready, _, _ = select.select([rfd], [], [], min(0.05, remaining))
+            if status is None:
+                reaped, wait_status = os.waitpid(pid, os.WNOHANG)
+                status = wait_status if reaped else None
+            # the run ends when the child says done or exits: a process it forked that keeps
+            # the pipe open does not hold it up
+            ready, _, _ = select.select([rfd], [], [], 0 if status is not None else min(0.05, remaining))
+            chunk = b""
             if ready:
-                chunk = os.read(rfd, 1 << 20)
-                if not chunk:
-                    break
+                try:
+                    chunk = os.read(rfd, 1 << 20)
+                except BlockingIOError:
+                    pass
                 buf += chunk
                 *lines, buf = buf.split(b"\n")
+                if len(buf) > 8 * 2**20:
+                    lines, buf = [buf], b""
                 for line in lines:
-                    try:
-                        msg = json.loads(line)
-                        number = int(msg.get("run", 0))
-                    except (ValueError, TypeError):
-                        continue
-                    if not 0 <= number < len(runs):
-                        continue
-                    if "snapshot" in msg:
-                        runs[number]["snapshots"][str(msg["snapshot"])] = msg["data"]
-                    elif "error" in msg:
-                        runs[number]["errors"].append(msg["error"])
-                    elif "output" in msg:
-                        result["output"] = str(msg["output"])[: OUTPUT_CAP + 200]
-                    elif msg.get("done"):
-                        done = True
-                    elif set(msg) == {"run"}:  # a run begins: it gets its own time
-                        runs[number] = {"snapshots": {}, "errors": []}
-                        deadline = time.monotonic() + job["timeout"]
-            if _rss_bytes(pid) > limit:
-                killed = ("memory", f"used more than {job['memory_mb']} MB")
+                    done = _take(result, line, questions) or done
+                if not chunk and status is None:  # it closed its pipe but runs on: wait for it
+                    time.sleep(0.01)
+            if status is not None and not chunk:  # it ended, and we have read all it wrote
                 break
+            if status is None and _rss_bytes(pid) > limit:
+                result.fail("memory", f"used more than {job.memory_mb} MB")
     finally:
-        if killed:
+        for kill in (os.killpg, os.kill):
             try:
-                os.killpg(pid, signal.SIGKILL)
+                kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        _, status = os.waitpid(pid, 0)
+        if status is None:
+            _, status = os.waitpid(pid, 0)
         os.close(rfd)
-        _kill_leftovers(pid, sandboxed)
-        shutil.rmtree(scratch, ignore_errors=True)
-        if sandboxed:
-            tmp = tempfile.gettempdir()
-            for entry in os.listdir(tmp):
-                p = os.path.join(tmp, entry)
-                shutil.rmtree(p, ignore_errors=True) if os.path.isdir(p) else _unlink(p)
-    result["seconds"] = round(time.monotonic() - start, 3)
-    if runs[first] is None:
-        runs[first] = {"snapshots": {}, "errors": []}
-    errors = [e for run in runs if run for e in run["errors"]]
-    if killed:
-        result["status"], result["reason"] = killed
-    elif os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        result["status"], result["reason"] = "crashed", f"the kernel died ({name})"
-    elif not done:
-        result["status"] = "crashed"
-        result["reason"] = f"the notebook ended the process (exit status {os.WEXITSTATUS(status)})"
-    elif any(e.get("memory") for e in errors):
-        result["status"], result["reason"] = "memory", f"a cell ran out of memory (limit {job['memory_mb']} MB)"
+        _kill_leftovers(pid, sandboxed, uid)
+        _wipe(scratch, sandboxed, uid)
+    result.seconds = round(time.monotonic() - start, 3)
+    if result.status == "graded" and not done:
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            result.fail("crashed", f"the kernel died ({name})")
+        else:
+            result.fail("crashed", f"the notebook ended the process (exit status {os.WEXITSTATUS(status)})")
+    if any(e.memory for e in result.errors):
+        result.fail("memory", f"a cell ran out of memory (limit {job.memory_mb} MB)")
     return result
 
 
-def _unlink(path: str) -> None:
+def _take(result: RunResult, line: bytes, questions: frozenset[str]) -> bool:
+    """Apply one message from the child to the result; True when it says the run is done."""
+    if result.status != "graded":
+        return False
     try:
-        os.unlink(path)
-    except OSError:
-        pass
+        kind, body = child_message(line, questions)
+    except ProtocolError as e:
+        result.fail("crashed", f"the notebook's process sent a malformed message ({e})")
+        return False
+    if kind == "snapshot":
+        question, data = body
+        result.snapshots[question] = data
+    elif kind == "error" and len(result.errors) < 1000:
+        result.errors.append(body)
+    elif kind == "output":
+        result.output = body[: OUTPUT_CAP + 200]
+    return kind == "done"
 
 
 def main() -> int:
     sandboxed = os.environ.get("AUTOGRADER_SANDBOXED") == "1"
+    uid = int(os.environ["AUTOGRADER_CHILD_UID"]) if os.environ.get("AUTOGRADER_CHILD_UID") else None
+    prctl(PR_SET_DUMPABLE, 0)  # children of the same user cannot open our /proc/<pid>/fd or memory
+    prctl(PR_SET_CHILD_SUBREAPER, 1)  # what a submission leaves behind becomes ours to kill
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     warm_up()
-    out = sys.stdout
-    sys.stdout = sys.stderr  # nothing but results goes to the protocol stream
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # nothing but results goes to the protocol stream
+    sys.stdout = sys.stderr
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in sys.stdin:
         if not line.strip():
             continue
-        job = json.loads(line)
-        result = run_job(job, sandboxed)
-        result["job"] = job["job"]
-        out.write(json.dumps(result) + "\n")
+        try:
+            job = Job.from_json(line)
+        except (ValueError, KeyError, TypeError) as e:
+            answer = RunResult(job="", run=-1, status="crashed", reason=f"a malformed job ({e})"[:300])
+        else:
+            answer = run(job, sandboxed, uid)
+        out.write(answer.to_json() + "\n")
         out.flush()
     return 0
 

@@ -33,7 +33,7 @@ def run_gradescope(dist, tmp_path, submission):
         "users": [{"email": "student@example.ac.kr", "id": 7, "name": "김학생"}],
     }))
     entry = (ag / "source" / "run_otter.py").read_text()
-    assert 'run_autograder("/autograder")' in entry
+    assert 'main("/autograder")' in entry
     (ag / "source" / "run_otter.py").write_text(entry.replace('"/autograder"', json.dumps(str(ag))))
     assert "run_otter.py" in (ag / "source" / "run_autograder").read_text()
     proc = subprocess.run([sys.executable, str(ag / "source" / "run_otter.py")], capture_output=True, text=True,

@@ -2,7 +2,6 @@
 network, or read what it must not (the solution, classmates' notebooks, the results)."""
 
 import json
-import os
 import socket
 import threading
 from pathlib import Path
@@ -84,14 +83,19 @@ def attack(tmp_path, sandbox: bool):
     folder.mkdir()
     (folder / "classmate.ipynb").write_bytes((EXAMPLES / "solution.ipynb").read_bytes())
     out = tmp_path / f"out-{tag}"
-    targets = [ROOT / f"pwned-{tag}-{os.getpid()}.txt", Path.home() / f"pwned-{tag}-{os.getpid()}.txt",
-               out / "grades.csv"]
+    # outside the scratch folder, but inside this test's own folder: an unsandboxed attack that works
+    # must still never touch the machine's files
+    elsewhere = tmp_path / f"elsewhere-{tag}"
+    elsewhere.mkdir()
+    targets = [elsewhere / "pwned-1.txt", elsewhere / "pwned-2.txt", out / "grades.csv"]
     server, heard, stop = listener()
     try:
         nb = attacker([folder / "classmate.ipynb", ROOT / "solutions" / "hw04_solution.ipynb"], targets[:2] +
                       [out / "results" / "attacker.json"], server.getsockname()[1])
         nbformat.write(nb, folder / "attacker.ipynb")
-        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox), log=lambda m: None)
+        scratch = tmp_path / f"scratch-{tag}"
+        scratch.mkdir()
+        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox, scratch=scratch), log=lambda m: None)
         written = [t for t in targets[:2] if t.exists()]
         score = json.loads((out / "results" / "attacker.json").read_text())["score"]
         return written, list(heard), score
@@ -114,3 +118,6 @@ def test_in_the_sandbox_it_changes_nothing_reaches_nothing_and_reads_nothing(tmp
     written, heard, score = attack(tmp_path, sandbox=True)
     assert written == [] and heard == []
     assert score == 0
+    results = tmp_path / "out-boxed" / "results"
+    assert sorted(p.name for p in results.iterdir()) == ["attacker.json", "classmate.json"]  # nothing planted there
+    assert json.loads((results / "attacker.json").read_text())["submission"] == "attacker"
