@@ -122,6 +122,12 @@ class Worker:
             self.dropped += 1  # not the job we asked for: never anyone's result
 
     def close(self) -> None:
+        """End of input lets the worker clean up its folder; one that does not go at once is killed."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(2)
+        except Exception:
+            pass
         try:
             self.proc.kill()
             self.proc.wait(10)

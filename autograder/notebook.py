@@ -1,4 +1,8 @@
-"""Read a submitted notebook's code cells, or say in one line why it cannot be graded."""
+"""Read a submitted notebook's code cells, or say in one line why it cannot be graded.
+
+The bytes are untrusted: every field is checked for the type Jupyter's nbformat 4 schema gives it
+before it is used, so a malformed notebook is refused with a reason instead of crashing the grader.
+"""
 
 from __future__ import annotations
 
@@ -12,36 +16,93 @@ class InvalidNotebook(Exception):
 
 
 def code_cells(data: bytes) -> list[str]:
+    """The source of each code cell. Raises InvalidNotebook, and nothing else, whatever `data` is."""
     try:
-        nb = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidNotebook("not a notebook: the file is not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise InvalidNotebook(f"not a notebook: invalid JSON (line {e.lineno}, column {e.colno})") from None
+        return _code_cells(data)
+    except InvalidNotebook:
+        raise
+    except Exception as e:  # a case the checks below did not foresee: still a reason, not a traceback
+        raise InvalidNotebook(f"could not read the notebook: {type(e).__name__}") from None
+
+
+def _code_cells(data: bytes) -> list[str]:
+    """Each field is checked for its nbformat 4 type before use, so the reason names what is wrong."""
+    nb = _parse(data)
     if not isinstance(nb, dict):
         raise InvalidNotebook("not a notebook: the JSON is not an object")
-    if "worksheets" in nb or nb.get("nbformat", 4) < 4:
+    version = nb.get("nbformat", 4)
+    if type(version) is not int:  # Jupyter refuses "4" and 4.0 alike
+        shown = _short(repr(version)) if isinstance(version, (str, float, type(None))) else "a " + type(version).__name__
+        raise InvalidNotebook(f"not a notebook: nbformat is {shown}, not a whole number")
+    if "worksheets" in nb or version < 4:
         raise InvalidNotebook(f"nbformat {nb.get('nbformat', 3)} notebook: save it again with Jupyter (nbformat 4)")
     cells = nb.get("cells")
     if not isinstance(cells, list):
         raise InvalidNotebook("not a notebook: it has no list of cells")
-    meta = nb.get("metadata") or {}
-    language = ((meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name") or "python")
-    if str(language).lower() != "python":
-        raise InvalidNotebook(f"a {language} notebook: this homework is Python")
+    language = _language(nb.get("metadata"))
+    if language.lower() != "python":
+        raise InvalidNotebook(f"a {_short(language)} notebook: this homework is Python")
     if len(cells) > MAX_CELLS:
         raise InvalidNotebook(f"{len(cells)} cells: more than {MAX_CELLS}")
     sources = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            src = cell.get("source", "")
-            sources.append("".join(src) if isinstance(src, list) else str(src))
+    for n, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            raise InvalidNotebook(f"cell {n}: not a cell object")
+        if not isinstance(cell.get("cell_type"), str):
+            raise InvalidNotebook(f"cell {n}: cell_type is not text")
+        src = cell.get("source", "")
+        if isinstance(src, list) and all(isinstance(line, str) for line in src):
+            src = "".join(src)
+        if not isinstance(src, str):
+            raise InvalidNotebook(f"cell {n}: source is not text")
+        if cell["cell_type"] == "code":
+            sources.append(src)
     if not sources:
         raise InvalidNotebook("the notebook has no code cells")
     errors = [_syntax_error(src) for src in sources if src.strip()]
     if errors and all(errors):
         raise InvalidNotebook(f"no code cell is valid Python ({errors[0]})")
     return sources
+
+
+def _parse(data: bytes):
+    """The JSON value, or why the bytes are not JSON a notebook could be."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidNotebook("not a notebook: the file is not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise InvalidNotebook(f"not a notebook: invalid JSON (line {e.lineno}, column {e.colno})") from None
+    except RecursionError:  # the parser recurses once per level: {"a": {"a": ... 100,000 deep
+        raise InvalidNotebook("not a notebook: the JSON is nested too deeply") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise InvalidNotebook("not a notebook: it holds a number too large to read") from None
+
+
+def _language(meta) -> str:
+    """The kernel's language from the metadata (Python when it does not say)."""
+    if meta is None:
+        return "python"
+    if not isinstance(meta, dict):
+        raise InvalidNotebook("not a notebook: its metadata is not an object")
+    for key, field in (("kernelspec", "language"), ("language_info", "name")):
+        part = meta.get(key)
+        if part is None:
+            continue
+        if not isinstance(part, dict):
+            raise InvalidNotebook(f"not a notebook: metadata.{key} is not an object")
+        value = part.get(field)
+        if value is not None and not isinstance(value, str):
+            raise InvalidNotebook(f"not a notebook: metadata.{key}.{field} is not text")
+        if value:
+            return value
+    return "python"
+
+
+def _short(text: str) -> str:
+    """Student text put into a one-line reason: one line, and short."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _syntax_error(source: str) -> str | None:
@@ -54,5 +115,5 @@ def _syntax_error(source: str) -> str | None:
     except SyntaxError as e:
         return f"line {e.lineno}: {e.msg}"
     except Exception as e:  # the transformer itself choked: as good as a syntax error
-        return str(e)[:100]
+        return " ".join(str(e).split())[:100]
     return None

@@ -65,6 +65,9 @@ def bwrap_args() -> list[str]:
         *_python_binds(),
         "--chdir", "/tmp",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        # the worker is the namespace's init: no other process there holds the grader's pipes, and
+        # nothing inside can signal it; no capabilities, even when the grader runs as root
+        "--as-pid-1", "--cap-drop", "ALL",
         "--die-with-parent", "--new-session",
         "--setenv", "AUTOGRADER_SANDBOXED", "1", "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp",
     ]

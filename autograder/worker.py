@@ -126,7 +126,11 @@ def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
         os.environ["HOME"] = os.environ["TMPDIR"] = scratch
         sys.path.insert(0, scratch)
 
+        me = os.getpid()
+
         def send(message: dict) -> None:
+            if os.getpid() != me:  # a process the notebook forked goes on running cells: it sends nothing
+                return
             data = (json.dumps(message) + "\n").encode()
             while data:
                 data = data[os.write(wfd, data):]
@@ -230,7 +234,10 @@ def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
     """Leave nothing for the next child: the scratch folder, and what was written where anyone may
     write (all of it in the sandbox's private /tmp and /dev/shm; outside, what the child's uid owns).
     Never descends into another file system (a read-only bind of the project under /tmp)."""
-    shutil.rmtree(scratch, ignore_errors=True)
+    base = os.path.dirname(scratch)  # this worker's own folder (worker_folder): all of it goes
+    device = os.lstat(base).st_dev
+    for name in os.listdir(base):
+        _remove(os.path.join(base, name), device)
     if not (sandboxed or uid is not None):
         return
     for top in SHARED_WRITABLE:
@@ -244,7 +251,7 @@ def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if sandboxed or st.st_uid == uid:
+            if entry.path != base and (sandboxed or st.st_uid == uid):
                 _remove(entry.path, device)
 
 
@@ -274,13 +281,25 @@ def _remove(path: str, device: int) -> None:
         pass  # it holds a mount point: the bind stays, and so does the folder above it
 
 
+_FOLDER: list[str] = []
+
+
+def worker_folder() -> str:
+    """A folder of this worker's own, under TMPDIR, that holds each child's scratch folder; what a
+    child writes there (beside its scratch, too) is wiped before the next child."""
+    if not _FOLDER:
+        _FOLDER.append(tempfile.mkdtemp(prefix="autograder-worker-"))
+        os.chmod(_FOLDER[0], 0o711)  # a child with a uid of its own reaches its scratch, lists nothing
+    return _FOLDER[0]
+
+
 def run(job: Job, sandboxed: bool, uid: int | None) -> RunResult:
     """One run in a fresh child, with `job.timeout` seconds and `job.memory_mb` of memory."""
     from .questions import QUESTIONS
 
     questions = frozenset(QUESTIONS)
     result = RunResult(job=job.job, run=job.run)
-    scratch = tempfile.mkdtemp(prefix="submission-")
+    scratch = tempfile.mkdtemp(prefix="submission-", dir=worker_folder())
     if uid is not None:
         os.chown(scratch, uid, uid)
     rfd, wfd = os.pipe()
@@ -387,9 +406,15 @@ def main() -> int:
         except (ValueError, KeyError, TypeError) as e:
             answer = RunResult(job="", run=-1, status="crashed", reason=f"a malformed job ({e})"[:300])
         else:
-            answer = run(job, sandboxed, uid)
+            try:
+                answer = run(job, sandboxed, uid)
+            except Exception as e:  # noqa: BLE001 - the worker answers every job, and lives on
+                answer = RunResult(job=job.job, run=job.run, status="crashed",
+                                   reason=f"the worker failed to run this notebook ({type(e).__name__}: {e})"[:300])
         out.write(answer.to_json() + "\n")
         out.flush()
+    if _FOLDER:
+        shutil.rmtree(_FOLDER[0], ignore_errors=True)
     return 0
 
 
