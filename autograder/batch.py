@@ -51,7 +51,7 @@ class Worker:
     """One warm worker process, talking protocol lines over its stdin/stdout.
 
     It starts on construction and warms up (imports torch) in the background; `ready()` waits for it.
-    `child_uid`: run the children under this unprivileged uid (the worker must be root).
+    `child_uid`: outside a sandbox, run the children under this unprivileged uid (the worker must be root).
     """
 
     def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
@@ -60,7 +60,7 @@ class Worker:
         self.questions = frozenset(QUESTIONS)
         cmd, self.sandboxed = worker_command(sandbox)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
-        if child_uid is not None:
+        if child_uid is not None and not self.sandboxed:  # in the sandbox the worker has no capability to change uid
             env["AUTOGRADER_CHILD_UID"] = str(child_uid)
         if scratch is not None:
             env["TMPDIR"] = str(scratch)

@@ -6,10 +6,17 @@ conda env, so this test runs run_otter.py itself, with `/autograder` pointed at 
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
+from pathlib import Path
+
+
+import pytest
+
 
 from autograder.questions import QUESTIONS, total_points
 from conftest import EXAMPLES
@@ -21,7 +28,7 @@ TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "o
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 
 
-def run_gradescope(dist, tmp_path, submission):
+def run_gradescope(dist, tmp_path, submission, env=None):
     ag = tmp_path / "autograder"
     for sub in ("source", "submission", "results"):
         (ag / sub).mkdir(parents=True)
@@ -37,7 +44,7 @@ def run_gradescope(dist, tmp_path, submission):
     (ag / "source" / "run_otter.py").write_text(entry.replace('"/autograder"', json.dumps(str(ag))))
     assert "run_otter.py" in (ag / "source" / "run_autograder").read_text()
     proc = subprocess.run([sys.executable, str(ag / "source" / "run_otter.py")], capture_output=True, text=True,
-                          timeout=600, cwd=tmp_path)
+                          timeout=600, cwd=tmp_path, env=env)
     results = ag / "results" / "results.json"
     assert results.exists(), proc.stdout + proc.stderr
     return json.loads(results.read_text())
@@ -68,3 +75,77 @@ def test_entry_point_on_the_blank_template_scores_zero(dist, tmp_path):
     assert sum(t.get("score", 0) for t in results["tests"]) == 0
     outputs = "\n".join(t.get("output", "") for t in results["tests"])
     assert "[missing]" in outputs
+
+
+MALFORMED = {
+    "source_not_text": {"cells": [{"cell_type": "code", "source": [1, 2], "metadata": {}, "outputs": []}],
+                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+    "nbformat_a_string": {"cells": [], "metadata": {}, "nbformat": "4", "nbformat_minor": 5},
+    "kernelspec_a_string": {"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": []}],
+                            "metadata": {"kernelspec": "python3"}, "nbformat": 4, "nbformat_minor": 5},
+}
+
+
+@pytest.mark.parametrize("name", [*MALFORMED, "nested_100000_deep"])
+def test_a_notebook_otter_cannot_read_still_gets_results_saying_why(dist, tmp_path, name):
+    path = tmp_path / "hw04.ipynb"
+    if name in MALFORMED:
+        path.write_text(json.dumps(MALFORMED[name]))
+    else:
+        path.write_text('{"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": '
+                        + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}")
+    results = run_gradescope(dist, tmp_path, path)
+    validate(results)
+    assert results["score"] == 0
+    assert "읽을 수 없어" in results["output"] and "could not be read" in results["output"]
+
+
+ROOT_ATTACK = """
+import glob, os, subprocess, sys, torch
+AG = {ag!r}
+FORGED = '{{"score": 60, "tests": []}}'
+leaked = []
+for pattern in ["/source/tests/*.py", "/source/files/solutions/*.py", "/source/otter_config.json", "/submission/*",
+                "/source/*"]:
+    for path in glob.glob(AG + pattern):
+        try:
+            open(path).read()
+            leaked.append(path)
+        except OSError:
+            pass
+try:
+    with open(AG + "/results/results.json", "w") as f:
+        f.write(FORGED)
+except OSError:
+    pass
+daemon = "import time; time.sleep(4); open(%r, 'w').write(%r)" % (AG + "/results/results.json", FORGED)
+subprocess.Popen([sys.executable, "-c", daemon], start_new_session=True)
+if leaked:  # what it read would be worth points: here, yhat1 done right
+    What1 = torch.tensor([-5.0, 10.0], requires_grad=True)
+    yhat1 = X @ What1
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the unprivileged user is for a grader running as root, as on Gradescope")
+def test_as_root_without_bubblewrap_student_code_reads_no_secret_and_cannot_change_results(dist, tmp_path):
+    import nbformat
+
+    bin_dir = tmp_path / "bin"  # a PATH with python and the shell tools, but no bwrap
+    bin_dir.mkdir()
+    for tool in ("sh", "sleep"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{bin_dir}")
+    nb = nbformat.read(EXAMPLES / "blank.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "loss1 = ..." in c.source) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(ROOT_ATTACK.format(ag=str(tmp_path / "autograder"))))
+    nbformat.write(nb, tmp_path / "attack.ipynb")
+    results = run_gradescope(dist, tmp_path, tmp_path / "attack.ipynb", env=env)
+    validate(results)
+    assert sum(t.get("score", 0) for t in results["tests"]) == 0
+    time.sleep(6)  # the daemon it left would have rewritten results.json by now
+    after = json.loads((tmp_path / "autograder" / "results" / "results.json").read_text())
+    assert after == results
+    honest = tmp_path / "honest"  # and the same user grades honest work in full
+    honest.mkdir()
+    results = run_gradescope(dist, honest, EXAMPLES / "solution.ipynb", env=env)
+    assert sum(t.get("score", 0) for t in results["tests"]) == total_points()
