@@ -8,6 +8,7 @@ they are then answered by a stand-in that runs nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -45,7 +46,9 @@ class _Grader:
 _TRANSFORMER = None
 
 
+@functools.lru_cache(maxsize=512)
 def _transform(source: str) -> str:
+    """IPython's transformation of a cell (pure: the same source always gives the same code)."""
     global _TRANSFORMER
     if _TRANSFORMER is None:
         from IPython.core.inputtransformer2 import TransformerManager

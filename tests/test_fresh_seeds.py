@@ -1,0 +1,76 @@
+"""Never accuse an honest student: the fresh data of the second run must not change any grade.
+
+For the solution, the lecture's own code and every honest one-slip mutant, the scores and mistake
+codes are the same whichever fresh seed the grader draws, over 50 seeds drawn as the grader draws
+them (well-conditioned data only). Executed in this process's forks, two at a time: fast, and for
+tests only (these notebooks are our own).
+"""
+
+import multiprocessing
+import os
+import random
+from concurrent.futures import ProcessPoolExecutor
+
+import nbformat
+import pytest
+
+import mutants
+from autograder.execute import run_cells
+from autograder.expected import Reference, expected_values, well_conditioned
+from autograder.grading import grade_submission
+from autograder.reseed import reseed
+from conftest import EXAMPLES
+from solutions import reference
+
+SEEDS = 50
+NOTEBOOKS = ["solution", "lecture", *sorted(mutants.SUITE)]
+
+
+def seeds() -> list[int]:
+    """Fresh seeds as the grader draws them, but reproducibly: well-conditioned data only."""
+    rng, out = random.Random(20261128), []
+    while len(out) < SEEDS:
+        seed = rng.randrange(100_000_000, 1_000_000_000)
+        if well_conditioned(Reference(reference.make_data(seed), seed)):
+            out.append(seed)
+    return out
+
+
+def cells_of(name: str) -> list[str]:
+    nb = nbformat.read(EXAMPLES / "lecture.ipynb", as_version=4) if name == "lecture" else mutants.mutant(name)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def outcome(name: str, official, seed: int) -> tuple:
+    """(total, ((check, points, mistake), ...)) of a notebook graded with this fresh seed."""
+    cells = cells_of(name)
+    fresh_ref = Reference(reference.make_data(seed), seed)
+    records = grade_submission(official, run_cells(reseed(cells, seed)), expected_values(), fresh_ref)
+    return (sum(r.points for r in records),
+            tuple((f"{r.question}:{r.check}", r.points, r.mistake) for r in records if r.hidden))
+
+
+def _task(args):
+    name, official, seed = args
+    return name, seed, outcome(name, official, seed)
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    official = {name: run_cells(cells_of(name)) for name in NOTEBOOKS}
+    tasks = [(name, official[name], seed) for name in NOTEBOOKS for seed in seeds()]
+    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        found: dict[str, dict[int, tuple]] = {}
+        for name, seed, result in pool.map(_task, tasks, chunksize=10):
+            found.setdefault(name, {})[seed] = result
+    return found
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_an_honest_notebook_gets_the_same_grade_on_every_fresh_seed(outcomes, name):
+    by_seed = outcomes[name]
+    assert len(by_seed) == SEEDS
+    first_seed, first = next(iter(by_seed.items()))
+    differing = {seed: result[0] for seed, result in by_seed.items() if result != first}
+    assert differing == {}, f"{name}: seed {first_seed} gives {first[0]}, these differ: {differing}"
+    assert not any(mistake == "hard_coded" for _, _, mistake in first[1])
