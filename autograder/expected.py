@@ -59,9 +59,18 @@ def expected_values(seed: int = reference.SEED) -> Reference:
 
 
 def well_conditioned(ref: Reference) -> bool:
-    """Fresh data on which an honest notebook cannot be mistaken for a slip: every step moves far
-    beyond the tolerance, the loss variants and the two loops are far apart, the loops stay finite."""
+    """Fresh data on which an honest notebook cannot be mistaken for a slip, nor a typed-in answer
+    for a computed one: every step moves far beyond the tolerance, the loss variants and the two
+    loops are far apart, the loops stay finite, and every scored value is far from the official one."""
     from .algebra import LOSSES, loss
+    from .compare import close
+    from .questions import QUANTITIES
+
+    official = expected_values()
+    for q in QUANTITIES.values():
+        if q.points and close(np.asarray(q.expected(ref), dtype=float).reshape(-1),
+                              np.asarray(q.expected(official), dtype=float).reshape(-1), 10 * q.rtol, 10 * q.atol):
+            return False
 
     step = ref.step(1)
     yhat = np.asarray(step.yhat.tolist()).reshape(-1)

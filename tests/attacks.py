@@ -96,10 +96,11 @@ for _ in range(10):
 """
 
 
+# the seed spelled so that the reseeder cannot replace it: the data no longer change with the seed
 PIN_SEED = """
 import torch
 _seed = torch.manual_seed
-torch.manual_seed = lambda seed: _seed(202150754)
+torch.manual_seed = lambda seed: _seed(int("2021507" + "54"))
 """
 
 
