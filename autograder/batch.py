@@ -96,12 +96,20 @@ class Worker:
 
     def run(self, job: Job) -> RunResult | None:
         """The run's result, or None if the worker itself died or stopped answering."""
+        return self.receive(job) if self.send(job) else None
+
+    def send(self, job: Job) -> bool:
+        """Start a run; False if the worker is gone."""
         self.ready()
         try:
             self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
-            return None
+            return False
+        return True
+
+    def receive(self, job: Job) -> RunResult | None:
+        """The result of the run `send` started, or None if the worker died or stopped answering."""
         deadline = time.monotonic() + job.timeout + 60
         while True:
             try:
@@ -231,11 +239,13 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
 
     def grade_one(sub: Submission, cells: list[str], worker: Worker) -> tuple | None:
         """Run one submission (official run, then fresh data), or None if the worker died."""
-        official = worker.run(Job(job=sub.stem, run=0, cells=cells, timeout=options.timeout,
-                                  memory_mb=options.memory_mb))
+        job = Job(job=sub.stem, run=0, cells=cells, timeout=options.timeout, memory_mb=options.memory_mb)
+        if not worker.send(job):
+            return None
+        fresh_ref = fresh_reference()  # drawn here, while the official run goes on: it never reaches that run
+        official = worker.receive(job)
         if official is None:
             return None
-        fresh_ref = fresh_reference()  # drawn only now: the official run's child never held it
         again = reseed(cells, fresh_ref.seed)
         fresh = None
         if again is not None:

@@ -132,7 +132,14 @@ def _loop(zero_grad: bool):
         data = _data(ctx, q.question, grader)
         if data.X is None or data.y is None:
             return None
-        run = lambda zg: algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zg)  # noqa: E731
+        # on the grader's data the loops are the same for every submission: computed once per data set
+        done = grader.__dict__.setdefault("_loops", {}) if grader is not None else {}
+
+        def run(zg: bool) -> np.ndarray:
+            if zg not in done:
+                done[zg] = algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zg)
+            return done[zg]
+
         return {"implied": run(zero_grad), "other_loop": run(not zero_grad)}
 
     return implied

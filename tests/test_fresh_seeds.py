@@ -44,7 +44,7 @@ def cells_of(name: str) -> list[str]:
 def outcome(name: str, official, seed: int) -> tuple:
     """(total, ((check, points, mistake), ...)) of a notebook graded with this fresh seed."""
     cells = cells_of(name)
-    fresh_ref = Reference(reference.make_data(seed), seed)
+    fresh_ref = Reference(reference.make_data(seed), seed, closed_form_loops=True)  # as the grader draws it
     records = grade_submission(official, run_cells(reseed(cells, seed)), expected_values(), fresh_ref)
     return (sum(r.points for r in records),
             tuple((f"{r.question}:{r.check}", r.points, r.mistake) for r in records if r.hidden))

@@ -51,3 +51,18 @@ def test_functions_are_pure_and_follow_their_arguments(data):
     assert ref.step(other, 1).loss != pytest.approx(110.0313, abs=1e-2)
     assert ref.step(data, 1, w=(0.0, 0.0), lr=0.5).updated != pytest.approx((-3.2696, 8.5142), abs=1e-2)
     assert ref.train(data, epochs=1) == pytest.approx(ref.step(data, 5).updated, abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", [202150754, 1, 123456789, 987654321, 555555555])
+def test_the_closed_form_loops_agree_with_the_torch_loops_far_inside_the_tolerance(seed):
+    """Fresh data sets take their loops from algebra.gradient_descent (expected.Reference): it must
+    give what the lecture's torch loop gives, 100 times closer than the loops' tolerance (1e-3)."""
+    import numpy as np
+
+    from autograder.algebra import gradient_descent
+
+    data = ref.make_data(seed)
+    X, y = np.asarray(data.X.tolist()), np.asarray(data.y.tolist())
+    for zero_grad in (True, False):
+        closed = gradient_descent(X, y, np.asarray(ref.W_INIT), ref.LR, ref.EPOCHS, zero_grad)
+        assert closed == pytest.approx(ref.train(data, zero_grad=zero_grad), abs=1e-5)
