@@ -91,7 +91,7 @@ def run_otter(sample: list[Path], autograder: Path) -> float:
 
 def run_bare(paths: list[Path]) -> float:
     """The student code alone, in this interpreter, already warm."""
-    from autograder.execute import run_cells
+    from autograder import execute
     from autograder.notebook import code_cells
     from autograder.worker import warm_up
 
@@ -99,7 +99,8 @@ def run_bare(paths: list[Path]) -> float:
     cells = [code_cells(p.read_bytes()) for p in paths]
     start = time.perf_counter()
     for c in cells:
-        run_cells(c)
+        execute._transform.cache_clear()  # each notebook parses its own cells, as in a worker's child
+        execute.run_cells(c)
     return time.perf_counter() - start
 
 
