@@ -228,17 +228,18 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
             item = judged.get()
             if item is None:
                 return
-            sub, official, fresh, fresh_ref = item
+            sub, official, fresh, fresh_ref, dropped = item
             verdict = judge(official, fresh, reference, fresh_ref)
             try:
                 finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in official.errors],
                                   output=official.output, seconds=round(official.seconds + (fresh.seconds if fresh else 0), 3),
-                                  fresh_seed=fresh_ref.seed))
+                                  fresh_seed=fresh_ref.seed, dropped_answers=dropped))
             except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
                 log(f"{sub.source}: its result could not be written ({e})")
 
     def grade_one(sub: Submission, cells: list[str], worker: Worker) -> tuple | None:
         """Run one submission (official run, then fresh data), or None if the worker died."""
+        dropped = worker.dropped
         job = Job(job=sub.stem, run=0, cells=cells, timeout=options.timeout, memory_mb=options.memory_mb)
         if not worker.send(job):
             return None
@@ -253,7 +254,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                                    memory_mb=options.memory_mb))
             if fresh is None:
                 return None
-        return sub, official, fresh, fresh_ref
+        return sub, official, fresh, fresh_ref, worker.dropped - dropped  # answers for other jobs: never used
 
     def slot() -> None:
         worker: Worker | None = None
