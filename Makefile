@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test build template clean
+.PHONY: demo test lint build template clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -r requirements.txt -r requirements-test.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
@@ -22,6 +22,7 @@ demo: build
 	$(BIN)/python -m autograder report out/demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 template: $(STAMP)
@@ -29,3 +30,6 @@ template: $(STAMP)
 
 clean:
 	rm -rf dist
+
+lint: $(STAMP)
+	$(BIN)/ruff check .

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from .build import build
+    from autograder.build.dist import build
 
     out = build(Path(args.dist))
     print(f"student folder : {out['student']}")
@@ -19,16 +19,16 @@ def _build(args) -> int:
 
 
 def _template(args) -> int:
-    from .build import write_template
+    from autograder.build.dist import write_template
 
     print(f"wrote {write_template()}")
     return 0
 
 
 def _otter_run(args) -> int:
-    from .otter_run import otter_run
-    from .questions import MANUAL_QUESTIONS, QUESTIONS, total_points
-    from .report_table import table
+    from autograder.otter.baseline import otter_run
+    from autograder.report.table import table
+    from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
 
     rows = []
     for nb in args.notebooks:
@@ -43,11 +43,11 @@ def _otter_run(args) -> int:
 
 
 def _grade(args) -> int:
-    from .batch import Options, WorkerError, grade
-    from .questions import QUESTIONS
-    from .report_table import table
-    from .results import load_results
-    from .submissions import InputError
+    from autograder.batch.grade import Options, WorkerError, grade
+    from autograder.batch.results import load_results
+    from autograder.batch.submissions import InputError
+    from autograder.report.table import table
+    from autograder.spec.questions import QUESTIONS
 
     options = Options(jobs=args.jobs or (os.cpu_count() or 1), timeout=args.timeout, memory_mb=args.memory,
                       force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox)
@@ -75,7 +75,7 @@ def _grade(args) -> int:
 
 
 def _report(args) -> int:
-    from .report import write_reports
+    from autograder.report.pages import write_reports
 
     try:
         out = write_reports(Path(args.dir), lang=args.lang, reveal=args.reveal)

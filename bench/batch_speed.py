@@ -24,9 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import nbformat  # noqa: E402
-
 import mutants  # noqa: E402
+import nbformat  # noqa: E402
 
 VARIED = ["broadcast", "sum_not_mean", "grad_accumulated", "update_sign", "wrong_lr", "no_zero_grad",
           "weights_not_set", "data_mismatch", "no_backward", "off_by_one"]
@@ -81,7 +80,7 @@ def run_batch(folder: Path, out: Path) -> tuple[float, int]:
 
 
 def run_otter(sample: list[Path], autograder: Path) -> float:
-    from autograder.otter_run import otter_run
+    from autograder.otter.baseline import otter_run
 
     start = time.perf_counter()
     for nb in sample:
@@ -91,9 +90,9 @@ def run_otter(sample: list[Path], autograder: Path) -> float:
 
 def run_bare(paths: list[Path]) -> float:
     """The student code alone, in this interpreter, already warm."""
-    from autograder import execute
-    from autograder.notebook import code_cells
-    from autograder.worker import warm_up
+    from autograder.run import execute
+    from autograder.run.notebook import code_cells
+    from autograder.run.worker import warm_up
 
     warm_up()
     cells = [code_cells(p.read_bytes()) for p in paths]

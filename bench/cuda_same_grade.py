@@ -15,12 +15,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+import mutants  # noqa: E402
 import torch  # noqa: E402
 
-import mutants  # noqa: E402
-from autograder.execute import run_cells  # noqa: E402
-from autograder.expected import expected_values  # noqa: E402
-from autograder.grading import grade_all  # noqa: E402
+from autograder.engine.grading import grade_all  # noqa: E402
+from autograder.judge.expected import expected_values  # noqa: E402
+from autograder.run.execute import run_cells  # noqa: E402
 
 ON_CUDA = 'torch.set_default_device("cuda")\nX, y, x = X.to("cuda"), y.to("cuda"), x.to("cuda")'
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-import nbformat
-
 import mutants
+import nbformat
 
 PATCH_COMPARISONS = """
 import builtins, math, numpy, torch
@@ -26,8 +25,8 @@ PATCH_OTTER = """
 import otter.test_files.exception_test as et
 et.test_case.call_func = lambda self, env: None
 et.ExceptionTestFile.run = lambda self, env: setattr(self, "test_case_results", [])
-import autograder.in_kernel
-autograder.in_kernel.run_check = lambda *a, **k: None
+import autograder.engine.in_kernel
+autograder.engine.in_kernel.run_check = lambda *a, **k: None
 class Grader:
     def __getattr__(self, name):
         return lambda *a, **k: None
@@ -106,14 +105,14 @@ torch.manual_seed = lambda seed: _seed(int("2021507" + "54"))
 
 def forge_snapshots() -> str:
     """Replace the executor's capture with the solution's values, typed in."""
-    from autograder.execute import run_cells
-    from autograder.questions import QUESTIONS
+    from autograder.run.execute import run_cells
+    from autograder.spec.questions import QUESTIONS
 
     solved = mutants.mutant("solution")
     snaps = run_cells([c.source for c in solved.cells if c.cell_type == "code"])
     by_names = {"|".join(QUESTIONS[q].names): s for q, s in snaps.items()}
     return (
-        "import json\nimport autograder.execute as ex\n"
+        "import json\nimport autograder.run.execute as ex\n"
         f"FORGED = json.loads({json.dumps(json.dumps(by_names))})\n"
         "ex.capture = lambda env, names: FORGED['|'.join(names)]\n"
     )

@@ -1,11 +1,8 @@
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+ROOT = Path(__file__).resolve().parent.parent  # pytest.ini puts it and tests/ on the path
 
 EXAMPLES = ROOT / "examples" / "submissions"
 
@@ -13,7 +10,7 @@ EXAMPLES = ROOT / "examples" / "submissions"
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory):
     """A fresh build of dist/ (student folder and autograder.zip), made once per test run."""
-    from autograder.build import build
+    from autograder.build.dist import build
 
     out = tmp_path_factory.mktemp("dist")
     build(out)
@@ -22,7 +19,7 @@ def dist(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def reference_values():
-    from autograder.expected import expected_values
+    from autograder.judge.expected import expected_values
 
     return expected_values()
 
@@ -33,10 +30,10 @@ FRESH_SEED = 123456789
 def grade_in_process(nb, reference=None):
     """Records of a notebook graded as the batch grader does (official run, then fresh data),
     but executed in this process: fast, and for tests only."""
-    from autograder.execute import run_cells
-    from autograder.expected import expected_values
-    from autograder.grading import grade_submission
-    from autograder.reseed import reseed
+    from autograder.engine.grading import grade_submission
+    from autograder.judge.expected import expected_values
+    from autograder.run.execute import run_cells
+    from autograder.run.reseed import reseed
 
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
     again = reseed(cells, FRESH_SEED)

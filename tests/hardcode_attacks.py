@@ -37,9 +37,8 @@ import os
 import uuid
 from typing import Callable
 
-import nbformat
-
 import mutants
+import nbformat
 
 SEED = 202150754
 TOKEN = uuid.uuid4().hex[:12]  # new for every test session: a file left by an earlier session never matches
@@ -310,7 +309,7 @@ def typed_lines(question: str, contains: str) -> list[str]:
 def solution_with_gradients_typed_in() -> nbformat.NotebookNode:
     """No backward(): the six gradients typed in from someone's output. The updates are then computed
     from typed-in gradients, so step3 (12) and step4 (12) earn nothing; the rest is the solution's."""
-    from autograder.questions import MODEL
+    from autograder.spec.questions import MODEL
 
     nb = mutants.mutant("solution")
     grads = typed_lines("step3", ".grad = ")

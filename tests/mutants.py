@@ -43,6 +43,9 @@ SUITE: dict[str, tuple[list[tuple[str, str]], str, str]] = {
                               "homework:net", "zero_grad_in_homework"),
     "weights_not_set": ([("net2.weight.data = torch.tensor([[-5.0,10.0]]) # SOLUTION\n", "")],
                         "method2:yhat2", "weights_not_set"),
+    "not_linear": ([("net5 = torch.nn.Linear(in_features=2,out_features=1,bias=False) # SOLUTION\nnet5.weight.data = torch.tensor([[-5.0,10.0]])",
+                     "net5 = torch.nn.Sequential(torch.nn.Linear(in_features=2,out_features=1,bias=False))\nnet5[0].weight.data = torch.tensor([[-5.0,10.0]])")],
+                   "method5:yhat5", "not_linear"),
     "wrong_bias": ([("net2 = torch.nn.Linear(in_features=2,out_features=1,bias=False)",
                      "net2 = torch.nn.Linear(in_features=2,out_features=1,bias=True)")], "method2:yhat2", "wrong_bias"),
     "data_mismatch": ([("torch.manual_seed(202150754)", "torch.manual_seed(2021)")], "data:X", "data_mismatch"),  # named once, at X; y and the rest follow from it
@@ -66,8 +69,8 @@ MUTANTS: dict[str, list[tuple[str, str]]] = {name: edits for name, (edits, _, _)
 
 def clean(source: str) -> str:
     """A student's cell: no solution markers."""
-    lines = [l for l in source.split("\n") if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
-    return "\n".join(re.sub(r"\s*#\s*SOLUTION\s*$", "", l) for l in lines)
+    lines = [line for line in source.split("\n") if line.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
+    return "\n".join(re.sub(r"\s*#\s*SOLUTION\s*$", "", line) for line in lines)
 
 
 def mutant(name: str) -> nbformat.NotebookNode:
@@ -83,10 +86,6 @@ def mutant(name: str) -> nbformat.NotebookNode:
             cell.outputs, cell.execution_count = [], None
     return nb
 
-
-def write(name: str, path: Path) -> Path:
-    nbformat.write(mutant(name), path)
-    return path
 
 
 def with_cell(code: str, after: str | None = None, base: str = "solution") -> nbformat.NotebookNode:
@@ -135,7 +134,7 @@ def _rebuild(name: str, value: dict) -> list[str]:
 
 def hard_coded() -> nbformat.NotebookNode:
     """The template with every graded value typed in as a constant (taken from the solution's run)."""
-    from autograder.execute import run_cells
+    from autograder.run.execute import run_cells
 
     solved = mutant("solution")
     snapshots = run_cells([c.source for c in solved.cells if c.cell_type == "code"])

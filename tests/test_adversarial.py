@@ -4,13 +4,13 @@ batch path and on the Gradescope path (otter run with dist/autograder.zip and it
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import attacks
 import nbformat
 import pytest
 
-import attacks
-from autograder.batch import Options, grade
-from autograder.otter_run import otter_run
-from autograder.results import STATUSES, load_results
+from autograder.batch.grade import Options, grade
+from autograder.batch.results import STATUSES, load_results
+from autograder.otter.baseline import otter_run
 
 
 @pytest.fixture(scope="module")
@@ -65,17 +65,18 @@ def test_hard_coded_names_the_mistake_on_every_scored_quantity(graded):
 
 
 def test_the_solution_still_scores_full_marks_on_both_paths(graded):
-    from autograder.questions import total_points
+    from autograder.spec.questions import total_points
 
     batch, gradescope, _ = graded
     assert batch["base_solution"]["score"] == total_points()
     assert sum(t.get("score", 0) for t in gradescope["base_solution"]["tests"] if "max_score" in t) == total_points()
 
 
-def test_files_outside_the_scratch_folder_are_untouched(graded):
+def test_every_notebook_keeps_its_own_result_and_the_grades_csv_is_the_graders(graded):
     batch, _, out = graded
     assert len(batch) == len(attacks.ATTACKS) + 3  # every notebook (and the 3 bases) has its own result
-    assert (out / "grades.csv").read_text().startswith("submission,student,status")
+    assert all(r["submission"] == name for name, r in batch.items())
+    assert (out / "grades.csv").read_text().startswith("submission,student,status")  # not the files attack's "score,1000"
 
 
 def test_no_process_outlives_its_submission(graded):

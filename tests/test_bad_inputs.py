@@ -4,12 +4,12 @@ import json
 import zipfile
 
 import pytest
-
-from autograder.batch import Options, grade
-from autograder.notebook import InvalidNotebook, code_cells
-from autograder.questions import total_points
-from autograder.results import load_results
 from conftest import EXAMPLES
+
+from autograder.batch.grade import Options, grade
+from autograder.batch.results import load_results
+from autograder.run.notebook import InvalidNotebook, code_cells
+from autograder.spec.questions import total_points
 
 
 def notebook(cells, **meta):
@@ -136,7 +136,7 @@ def test_code_cells_refuses_malformed_shapes_with_a_reason(name):
 
 
 def test_code_cells_turns_the_unforeseen_into_a_reason(monkeypatch):
-    import autograder.notebook as nb
+    import autograder.run.notebook as nb
 
     monkeypatch.setattr(nb, "_language", lambda meta: 1 / 0)
     with pytest.raises(InvalidNotebook, match="could not read the notebook: ZeroDivisionError"):

@@ -6,14 +6,14 @@ import subprocess
 import sys
 import zipfile
 
+import mutants
 import nbformat
 import pytest
-
-import mutants
-from autograder.batch import Options, grade
-from autograder.questions import QUESTIONS, total_points
-from autograder.submissions import InputError
 from conftest import EXAMPLES, ROOT
+
+from autograder.batch.grade import Options, grade
+from autograder.batch.submissions import InputError
+from autograder.spec.questions import QUESTIONS, total_points
 
 
 def write(folder, name, nb):

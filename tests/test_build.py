@@ -5,9 +5,9 @@ import zipfile
 
 import nbformat
 
-from autograder.build import SOLUTION, TEMPLATE
-from autograder.questions import QUESTIONS
-from autograder.template import student_notebook
+from autograder.build.dist import SOLUTION, TEMPLATE
+from autograder.build.template import student_notebook
+from autograder.spec.questions import QUESTIONS
 
 SECRETS = ["110.03", "17.304", "14.858", "3.2696", "8.5142", "2.5306", "3.9915", "1.6055", "9.7606"]
 
@@ -30,7 +30,9 @@ def test_student_folder_has_no_hidden_test_and_no_reference(dist):
         assert "solutions" not in text and "import reference" not in text, name
         assert not any(s in text for s in SECRETS), name
         assert "# SOLUTION" not in text and "BEGIN SOLUTION" not in text, name
-    assert "autograder/expected.py" not in names and not any("reference" in n for n in names)
+    assert not any(n.startswith(("autograder/judge", "zip:autograder/judge")) or "reference" in n for n in names)
+    shipped = {n.split("/")[1] for n in names if n.startswith("autograder/") and n.count("/") >= 2}
+    assert shipped == {"engine", "spec"}  # the homework as data and the check engine, whole: nothing else
     assert {f"tests/{q}.py" for q in QUESTIONS} <= names
     assert "hw04.ipynb" in names and "zip:hw04.ipynb" in names
 
@@ -39,7 +41,7 @@ def test_autograder_zip_holds_hidden_tests_reference_and_pinned_requirements(dis
     with zipfile.ZipFile(dist / "autograder.zip") as zf:
         names = set(zf.namelist())
         assert {f"tests/{q}.py" for q in QUESTIONS} <= names
-        assert {"files/solutions/reference.py", "files/autograder/expected.py", "run_autograder", "setup.sh",
+        assert {"files/solutions/reference.py", "files/autograder/judge/expected.py", "run_autograder", "setup.sh",
                 "otter_config.json", "environment.yml"} <= names
         env = zf.read("environment.yml").decode()
         assert "torch==2.13.0" in env and "download.pytorch.org/whl/cpu" in env

@@ -1,8 +1,9 @@
 """The check engine on whole submissions: examples and mutants, executed in-process."""
 
 import mutants
-from autograder.questions import total_points
 from conftest import EXAMPLES, grade_in_process
+
+from autograder.spec.questions import total_points
 
 
 def records_of(nb, reference):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.capture import capture_value
-from autograder.compare import Refusal, close, lookup, to_array
+from autograder.engine.capture import capture_value
+from autograder.engine.compare import Refusal, close, lookup, to_array
 
 
 def arr(value, layout):

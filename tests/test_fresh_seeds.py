@@ -11,15 +11,15 @@ import os
 import random
 from concurrent.futures import ProcessPoolExecutor
 
+import mutants
 import nbformat
 import pytest
-
-import mutants
-from autograder.execute import run_cells
-from autograder.expected import Reference, expected_values, well_conditioned
-from autograder.grading import grade_submission
-from autograder.reseed import reseed
 from conftest import EXAMPLES
+
+from autograder.engine.grading import grade_submission
+from autograder.judge.expected import Reference, expected_values, well_conditioned
+from autograder.run.execute import run_cells
+from autograder.run.reseed import reseed
 from solutions import reference
 
 SEEDS = 50

@@ -14,12 +14,10 @@ import time
 import zipfile
 from pathlib import Path
 
-
 import pytest
-
-
-from autograder.questions import QUESTIONS, total_points
 from conftest import EXAMPLES
+
+from autograder.spec.questions import QUESTIONS, total_points
 
 TOP_KEYS = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
             "extra_data", "tests", "leaderboard"}

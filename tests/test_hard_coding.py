@@ -10,13 +10,13 @@ batch grades three of them on fresh data chosen to give nearly the lecture's ans
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import hardcode_attacks as hc
 import pytest
 
-import hardcode_attacks as hc
-from autograder.batch import Options, grade
-from autograder.otter_run import otter_run
-from autograder.questions import QUANTITIES, total_points
-from autograder.results import load_results
+from autograder.batch.grade import Options, grade
+from autograder.batch.results import load_results
+from autograder.otter.baseline import otter_run
+from autograder.spec.questions import QUANTITIES, total_points
 
 ATTACKS = sorted(hc.ATTACKS)
 CONTROLS = sorted(hc.CONTROLS)
@@ -142,23 +142,23 @@ PINNED = ["hard_coded", "solution_with_gradients_typed_in", "control_solution"]
 
 @pytest.fixture(scope="module")
 def pinned(tmp_path_factory, monkeypatch_module):
-    import autograder.reseed
+    import autograder.run.reseed
 
     folder = tmp_path_factory.mktemp("hard_coding_pinned")
     out = tmp_path_factory.mktemp("hard_coding_pinned_out")
     hc.write_all(folder, PINNED)
-    random_seed, calls = autograder.reseed.fresh_seed, []
+    random_seed, calls = autograder.run.reseed.fresh_seed, []
 
     def coincident_first():  # a grader that draws again when a seed is too close gets random seeds after 20
         calls.append(1)
         return COINCIDENT_SEED if len(calls) <= 20 else random_seed()
 
-    monkeypatch_module.setattr(autograder.reseed, "fresh_seed", coincident_first)
-    import autograder.batch
+    monkeypatch_module.setattr(autograder.run.reseed, "fresh_seed", coincident_first)
+    import autograder.batch.grade
 
-    monkeypatch_module.setattr(autograder.batch, "fresh_seed", coincident_first, raising=False)
+    monkeypatch_module.setattr(autograder.batch.grade, "fresh_seed", coincident_first, raising=False)
     grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
-    assert calls, "the grader no longer draws its fresh seed from autograder.reseed.fresh_seed: update this test"
+    assert calls, "the grader no longer draws its fresh seed from autograder.run.reseed.fresh_seed: update this test"
     return {r["submission"]: r for r in load_results(out)}
 
 

@@ -4,8 +4,9 @@ Gradescope export, never from a student's own zip, which could claim to be anyon
 import io
 import zipfile
 
-from autograder.submissions import collect
 from conftest import EXAMPLES
+
+from autograder.batch.submissions import collect
 
 SOLUTION = (EXAMPLES / "solution.ipynb").read_bytes()
 

@@ -6,21 +6,19 @@ worker, so a forged or leaked result would land on the honest one.
 """
 
 import csv
-import json
 import os
 import subprocess
 import sys
-import time
-
-import nbformat
-import pytest
 
 import mutants
-from autograder.batch import Options, grade
-from autograder.questions import total_points
-from autograder.results import load_results
-from autograder.sandbox import bwrap_problem
+import nbformat
+import pytest
 from conftest import EXAMPLES, ROOT
+
+from autograder.batch.grade import Options, grade
+from autograder.batch.results import load_results
+from autograder.run.sandbox import bwrap_problem
+from autograder.spec.questions import total_points
 
 needs_bwrap = pytest.mark.skipif(bwrap_problem() is not None, reason=f"bubblewrap unavailable: {bwrap_problem()}")
 
@@ -200,17 +198,17 @@ def test_identical_bytes_from_two_students_are_two_rows_after_an_interrupted_rer
 
 
 def test_a_batch_with_a_row_missing_exits_non_zero_and_names_it(tmp_path, monkeypatch):
-    import autograder.batch
+    import autograder.batch.grade
     from autograder.cli import main
 
-    real = autograder.batch.write_result
+    real = autograder.batch.grade.write_result
 
     def lose_one(out, result):
         if result["submission"] == "wrong_lr":
             raise OSError("disk full")
         return real(out, result)
 
-    monkeypatch.setattr(autograder.batch, "write_result", lose_one)
+    monkeypatch.setattr(autograder.batch.grade, "write_result", lose_one)
     code = main(["grade", str(EXAMPLES / "solution.ipynb"), str(EXAMPLES / "wrong_lr.ipynb"),
                  "--out", str(tmp_path / "out"), "--no-sandbox", "--jobs", "1"])
     assert code == 1
@@ -230,6 +228,6 @@ def test_without_bubblewrap_grade_refuses_unless_told(tmp_path):
 def test_the_sandbox_works_through_a_symlinked_venv(tmp_path):
     link = tmp_path / "venv-link"
     link.symlink_to(ROOT / ".venv")
-    probe = "from autograder.sandbox import bwrap_problem, worker_command; print(bwrap_problem(), worker_command()[1])"
+    probe = "from autograder.run.sandbox import bwrap_problem, worker_command; print(bwrap_problem(), worker_command()[1])"
     proc = subprocess.run([str(link / "bin" / "python"), "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.split() == ["None", "True"], proc.stderr

@@ -1,12 +1,12 @@
 """The catalogue of mistakes against its mutant suite, and credit carried forward."""
 
-import pytest
-
 import mutants
-from autograder import questions
-from autograder.mistakes import CATALOGUE
-from autograder.questions import QUANTITIES, total_points
+import pytest
 from conftest import grade_in_process
+
+from autograder.spec import questions
+from autograder.spec.mistakes import CATALOGUE
+from autograder.spec.questions import QUANTITIES, total_points
 
 
 def records_of(name, reference):
@@ -52,7 +52,6 @@ def test_hard_coded_answers_earn_nothing(reference_values):
 @pytest.mark.parametrize("name", ["solution", "lecture"])
 def test_correct_work_gets_no_code(name, reference_values):
     import nbformat
-
     from conftest import EXAMPLES
 
     nb = mutants.mutant("solution") if name == "solution" else nbformat.read(EXAMPLES / "lecture.ipynb", as_version=4)
@@ -108,3 +107,13 @@ def test_no_credit_is_carried_from_changed_data_or_a_value_the_model_did_not_pro
     if name == "off_by_one":  # loss1, What1.grad and the update of What1 lose their points too
         lost = {key(r) for r in hidden if not r.passed and r.max_points > 0}
         assert lost == {"method1:yhat1", "method1:loss1", "step3:What1.grad", "step4:What1"}
+
+
+def test_codes_and_kinds_are_enums_shared_by_the_catalogue_and_the_questions():
+    from autograder.engine.own import IMPLIED
+    from autograder.spec.codes import Code, Kind
+
+    assert set(CATALOGUE) == set(Code) and all(m.code is code for code, m in CATALOGUE.items())
+    assert all(isinstance(kind, Kind) for m in CATALOGUE.values() for kind in m.kinds)
+    assert all(isinstance(q.kind, Kind) for q in QUANTITIES.values())
+    assert set(IMPLIED) <= set(Kind)

@@ -2,9 +2,10 @@
 
 import shutil
 
-from autograder.otter_run import otter_run
-from autograder.questions import QUESTIONS, total_points
 from conftest import EXAMPLES
+
+from autograder.otter.baseline import otter_run
+from autograder.spec.questions import QUESTIONS, total_points
 
 
 def scores(results):

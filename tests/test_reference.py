@@ -59,7 +59,7 @@ def test_the_closed_form_loops_agree_with_the_torch_loops_far_inside_the_toleran
     give what the lecture's torch loop gives, 100 times closer than the loops' tolerance (1e-3)."""
     import numpy as np
 
-    from autograder.algebra import gradient_descent
+    from autograder.engine.algebra import gradient_descent
 
     data = ref.make_data(seed)
     X, y = np.asarray(data.X.tolist()), np.asarray(data.y.tolist())

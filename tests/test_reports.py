@@ -3,14 +3,14 @@
 import csv
 import shutil
 
+import mutants
 import nbformat
 import pytest
-
-import mutants
-from autograder.batch import Options, grade
-from autograder.records import Record
-from autograder.report import write_reports
 from conftest import EXAMPLES
+
+from autograder.batch.grade import Options, grade
+from autograder.engine.records import Record
+from autograder.report.pages import write_reports
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LEAKS = ["run_check", "OK_FORMAT", "def test_", "import torch", "solutions", "reference.py", "manual_seed",

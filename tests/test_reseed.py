@@ -1,11 +1,11 @@
 """The second run finds the data seed wherever the student put it, and only there."""
 
-import pytest
-
 import mutants
-from autograder.questions import total_points
-from autograder.reseed import reseed
+import pytest
 from conftest import grade_in_process
+
+from autograder.run.reseed import reseed
+from autograder.spec.questions import total_points
 
 REFORMATTED = [
     ("torch.manual_seed(202150754)", "torch.manual_seed( 202150754 )  # 202150754 in a comment stays"),

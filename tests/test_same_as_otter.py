@@ -2,14 +2,14 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
-
 import mutants
-from autograder.batch import Options, grade
-from autograder.otter_run import otter_run
-from autograder.questions import QUESTIONS
+import nbformat
 from conftest import EXAMPLES
 from test_batch import result
+
+from autograder.batch.grade import Options, grade
+from autograder.otter.baseline import otter_run
+from autograder.spec.questions import QUESTIONS
 
 MUTANTS = ["grad_accumulated", "sum_not_mean", "weights_not_set", "data_mismatch", "no_backward", "wrong_bias",
            "shape", "zero_grad_in_homework"]

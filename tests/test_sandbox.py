@@ -4,15 +4,14 @@ network, or read what it must not (the solution, classmates' notebooks, the resu
 import json
 import socket
 import threading
-from pathlib import Path
 
 import nbformat
 import pytest
-
-from autograder.batch import Options, grade
-from autograder.questions import total_points
-from autograder.sandbox import bwrap_problem
 from conftest import EXAMPLES, ROOT
+
+from autograder.batch.grade import Options, grade
+from autograder.run.sandbox import bwrap_problem
+from autograder.spec.questions import total_points
 
 WRITE_AND_CALL = """
 import os, socket

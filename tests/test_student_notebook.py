@@ -2,12 +2,12 @@
 
 import shutil
 
+import mutants
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import mutants
-from autograder.questions import QUESTIONS
+from autograder.spec.questions import QUESTIONS
 
 
 def run_in_student_folder(dist, tmp_path, nb, export=False):
@@ -46,9 +46,9 @@ def test_a_mistake_is_named_at_its_check_cell(dist, tmp_path, name, question, co
 
 
 def test_the_export_cell_makes_a_zip_the_grader_accepts(dist, tmp_path):
-    from autograder.batch import Options, grade
-    from autograder.questions import total_points
-    from autograder.results import load_results
+    from autograder.batch.grade import Options, grade
+    from autograder.batch.results import load_results
+    from autograder.spec.questions import total_points
 
     run_in_student_folder(dist, tmp_path, mutants.mutant("solution"), export=True)
     exported = [z for z in (tmp_path / "student").glob("hw04_*.zip") if z.name != "hw04_student.zip"]

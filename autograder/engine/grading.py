@@ -21,13 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from .checks import Context, refusal_finding
-from .compare import Refusal, close, lookup, summary
-from .mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers
-from .own import IMPLIED
-from . import questions
-from .questions import QUANTITIES, QUESTIONS, Quantity
-from .records import Record
+from autograder.engine.checks import Context, refusal_finding
+from autograder.engine.compare import Refusal, close, lookup, summary
+from autograder.engine.own import IMPLIED
+from autograder.engine.records import Record
+from autograder.spec import questions
+from autograder.spec.codes import Code, Kind
+from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers
+from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
 
 
 def _rounded(value: Any) -> Any:
@@ -62,7 +63,7 @@ class Grader:
     def _chain_broken(self, q: Quantity) -> bool:
         """An update is credited from the student's own gradient only when that gradient is right
         or a recognised slip; anything else (typed in, unrecognised) breaks the chain there."""
-        if self.data is None or q.kind != "update":
+        if self.data is None or q.kind != Kind.UPDATE:
             return False
         records = [self.grade(QUANTITIES[key]) for key in q.inputs]
         return any(not r.passed and not (r.mistake and CATALOGUE[r.mistake].slip) for r in records)
@@ -87,13 +88,13 @@ class Grader:
             expected=_rounded(expected) if hidden else None,
         )
 
-        def fail(code: str | None, detail: str = "") -> Record:
-            consequence = code in (None, "wrong_value", "inconsistent") or (refused and value.reason != "blank")
+        def fail(code: Code | None, detail: str = "", name: str | None = None) -> Record:
+            consequence = code in (None, Code.WRONG_VALUE, Code.INCONSISTENT) or (refused and value.reason != "blank")
             earlier = self._failed_input(q) if consequence else None
             if earlier:
                 record.message = follows(earlier)
             else:
-                record.mistake, record.message = code, message(code, q.path, detail)
+                record.mistake, record.message = code, message(code, name or q.path, detail)
             return record
 
         def succeed(carried: bool = False) -> Record:
@@ -122,16 +123,16 @@ class Grader:
                 return record
             if differ:
                 self._mismatch = q.path
-                return fail("data_mismatch", ", ".join(differ))
+                return fail(Code.DATA_MISMATCH, ", ".join(differ))
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
             if detail is not None:
                 return fail(mistake.code, detail)
         if hidden:
-            return fail("wrong_value")
+            return fail(Code.WRONG_VALUE)
         if own is None:
             return succeed() if not self._failed_input(q) else fail(None)
-        return fail("inconsistent", FOLLOWS_FROM.get(q.kind, ""))
+        return fail(Code.INCONSISTENT, FOLLOWS_FROM.get(q.kind, ""))
 
 
 def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
@@ -183,9 +184,9 @@ def grade_submission(
             continue
         f = again.get((r.question, r.check))
         if why or not f.passed:
-            detail = why or (SECOND_RUN_DATA if f.mistake == "data_mismatch" else "")
+            detail = why or (SECOND_RUN_DATA if f.mistake == Code.DATA_MISMATCH else "")
             r.passed, r.points, r.carried_forward = False, 0.0, False
-            r.mistake, r.message = "hard_coded", message("hard_coded", r.check, detail)
+            r.mistake, r.message = Code.HARD_CODED, message(Code.HARD_CODED, r.check, detail)
     return records
 
 

@@ -15,9 +15,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import plots
-from .questions import MANUAL_QUESTIONS, QUESTIONS
-from .results import load_results, write_atomic
+from autograder.batch.results import load_results, write_atomic
+from autograder.report import plots
+from autograder.spec.constants import W_INIT, pair
+from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS
 
 T = {
     "ko": {
@@ -28,8 +29,8 @@ T = {
         "hist": "총점 분포", "qrate": "문제별 통과율", "rate": "통과율", "mistakes": "실수별 빈도",
         "who": "해당 제출", "loop": "학습 루프의 최종 가중치", "trouble": "확인이 필요한 제출",
         "reason": "사유", "none": "없음", "lang": "ko",
-        "loop_note": "초록 별: 최소제곱해 (2.5306, 3.9915), zero_grad 를 한 학습이 도착하는 곳. "
-                     "빨간 X: zero_grad 없이 학습한 결과 (-1.6055, 9.7606).",
+        "loop_note": "초록 별: 최소제곱해 {loop}, zero_grad 를 한 학습이 도착하는 곳. "
+                     "빨간 X: zero_grad 없이 학습한 결과 {homework}.",
     },
     "en": {
         "feedback": "Feedback", "score": "Score", "question": "Question", "check": "Check", "points": "Points",
@@ -39,12 +40,22 @@ T = {
         "hist": "Total scores", "qrate": "Pass rate per question", "rate": "pass rate", "mistakes": "Mistakes",
         "who": "Submissions", "loop": "Final weights of the training loop", "trouble": "Submissions to look at",
         "reason": "Reason", "none": "none", "lang": "en",
-        "loop_note": "Green star: the least-squares solution (2.5306, 3.9915), where training with zero_grad ends. "
-                     "Red X: where training without zero_grad ends (-1.6055, 9.7606).",
+        "loop_note": "Green star: the least-squares solution {loop}, where training with zero_grad ends. "
+                     "Red X: where training without zero_grad ends {homework}.",
     },
 }
 PLOT_LABELS = {"score": "total score", "count": "submissions", "students": "students",
-               "lstsq": "least squares (2.53, 3.99)", "nozero": "no zero_grad (-1.61, 9.76)", "start": "start (-5, 10)"}
+               "lstsq": "least squares {loop}", "nozero": "no zero_grad {homework}", "start": f"start {pair(W_INIT)}"}
+
+
+def loop_ends(results: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """Where the two loops end on the official data: the reference's values, as the records carry them."""
+    ends: dict[str, tuple[float, float]] = {}
+    for r in results:
+        for rec in r.get("records", []):
+            if rec["hidden"] and rec["check"] == "net" and isinstance(rec.get("expected"), list):
+                ends.setdefault(rec["question"], tuple(rec["expected"]))
+    return ends
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI','Noto Sans KR','Malgun Gothic',sans-serif;max-width:60rem;margin:2rem auto;
@@ -180,8 +191,13 @@ def summary_html(results: list[dict], lang: str) -> str:
     else:
         parts.append(f"<p>{t['none']}</p>")
     points = [p for p in map(_loop_point, graded) if p]
-    parts.append(f"<h2>{t['loop']}</h2><img alt='{t['loop']}' src='{plots.loop_weights(points, PLOT_LABELS)}'>"
-                 f"<p class='note'>{t['loop_note']}</p>")
+    ends = loop_ends(results)
+    shown = {k: "({:.4f}, {:.4f})".format(*v) for k, v in ends.items()}
+    labels = {k: v.format(**{q: "({:.2f}, {:.2f})".format(*e) for q, e in ends.items()}) if "{" in v else v
+              for k, v in PLOT_LABELS.items()}
+    parts.append(f"<h2>{t['loop']}</h2><img alt='{t['loop']}' src='{plots.loop_weights(points, ends, labels)}'>")
+    if len(ends) == 2:
+        parts.append(f"<p class='note'>{t['loop_note'].format(**shown)}</p>")
     trouble = [r for r in results if r["status"] != "graded"
                or any(rec["mistake"] == "hard_coded" for rec in r["records"])]
     parts.append(f"<h2>{t['trouble']}</h2>")

@@ -53,7 +53,7 @@ class Reference:
 
 def computed(ref: Reference) -> Reference:
     """Every expected value computed now (a few hundred ms of torch), not at the first judgement."""
-    from .questions import QUANTITIES
+    from autograder.spec.questions import QUANTITIES
 
     for q in QUANTITIES.values():
         q.expected(ref)
@@ -72,7 +72,7 @@ def expected_values(seed: int = reference.SEED) -> Reference:
 
 def _facts(data: "_Numpy") -> dict[str, np.ndarray]:
     """The scored values in closed form (numpy, float64): a cheap stand-in for screening seeds."""
-    from .algebra import gradient_descent, loss, mse_grad
+    from autograder.engine.algebra import gradient_descent, loss, mse_grad
 
     w = np.asarray(reference.W_INIT)
     g = mse_grad(data.X, data.y, w)
@@ -92,7 +92,7 @@ def well_conditioned(ref: Reference) -> bool:
     loops are far apart, the loops stay finite, and every scored value is far from the official one
     (each loss, gradient and update component alone, since a bias is graded alone; a loop's pair).
     Screened in closed form, so the torch reference is only computed for what the judge asks."""
-    from .algebra import LOSSES, loss
+    from autograder.engine.algebra import LOSSES, loss
 
     new, old = _facts(ref.data), _official_facts()
 
@@ -113,7 +113,7 @@ def well_conditioned(ref: Reference) -> bool:
 def fresh_reference() -> Reference:
     """The reference on fresh data for one submission's second run: a seed nobody can know before
     grading, drawn until the data are well conditioned."""
-    from .reseed import fresh_seed
+    from autograder.run.reseed import fresh_seed
 
     while True:
         seed = fresh_seed()

@@ -12,8 +12,8 @@ import functools
 import re
 from typing import Any
 
-from .capture import capture
-from .questions import QUESTIONS
+from autograder.engine.capture import capture
+from autograder.spec.questions import QUESTIONS
 
 CHECK_CALL = re.compile(r"""grader\s*\.\s*check\s*\(\s*["']([\w-]+)["']\s*\)""")
 

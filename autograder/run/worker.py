@@ -1,6 +1,6 @@
 """A warm worker: started once (inside the sandbox), forks a fresh child for every run.
 
-    python -m autograder.worker        (protocol.Job lines on stdin, protocol.RunResult lines on stdout)
+    python -m autograder.run.worker        (protocol.Job lines on stdin, protocol.RunResult lines on stdout)
 
 Each run of a submission (as written, then on fresh data) is its own job and its own child, so
 nothing carries from one run to the other, and the child of the official run never holds the
@@ -34,7 +34,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from .protocol import CellError, Job, ProtocolError, RunResult, child_message  # noqa: E402
+from autograder.run.protocol import Job, ProtocolError, RunResult, child_message  # noqa: E402
 
 OUTPUT_CAP = 20_000  # characters of the student's printed output kept with the result
 FILE_SIZE_CAP = 64 * 2**20
@@ -61,7 +61,7 @@ def warm_up() -> None:
     from IPython.core.inputtransformer2 import TransformerManager
 
     TransformerManager().transform_cell("%matplotlib inline\nx = 1\n")
-    from . import execute  # noqa: F401  (capture, questions, checks come with it)
+    from autograder.run import execute  # noqa: F401  (capture, questions, checks come with it)
 
 
 class _Bounded:
@@ -149,7 +149,7 @@ def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
                 data[name] = value if first == question else {"kind": "same", "as": first}
             send({"snapshot": {"question": question, "data": data}})
 
-        from .execute import run_cells
+        from autograder.run.execute import run_cells
 
         cells, job = job.cells, None  # the job itself is not left for student code to find
         run_cells(cells, on_error=on_error, on_snapshot=share)
@@ -295,7 +295,7 @@ def worker_folder() -> str:
 
 def run(job: Job, sandboxed: bool, uid: int | None) -> RunResult:
     """One run in a fresh child, with `job.timeout` seconds and `job.memory_mb` of memory."""
-    from .questions import QUESTIONS
+    from autograder.spec.questions import QUESTIONS
 
     questions = frozenset(QUESTIONS)
     result = RunResult(job=job.job, run=job.run)

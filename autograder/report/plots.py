@@ -10,8 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-LEAST_SQUARES = (2.5306, 3.9915)  # where the loop with zero_grad ends (reference, official data)
-NO_ZERO_GRAD = (-1.6055, 9.7606)  # where it ends without zero_grad
+from autograder.spec.constants import W_INIT  # noqa: E402
 
 
 def _uri(fig) -> str:
@@ -39,15 +38,19 @@ def rates(names: list[str], values: list[float], xlabel: str) -> str:
     return _uri(fig)
 
 
-def loop_weights(points: list[tuple[float, float]], labels: dict[str, str]) -> str:
-    """Each student's final (w0, w1) after the training loop, against where training should end."""
+def loop_weights(points: list[tuple[float, float]], ends: dict[str, tuple[float, float]], labels: dict[str, str]) -> str:
+    """Each student's final (w0, w1) after the training loop, against where the loops end (`ends`:
+    "loop" with zero_grad, "homework" without) and where they start."""
     fig, ax = plt.subplots(figsize=(5.5, 4))
     if points:
         ax.scatter([p[0] for p in points], [p[1] for p in points], s=28, alpha=0.6, color="#3b6ea5",
                    label=labels["students"])
-    ax.scatter(*LEAST_SQUARES, marker="*", s=260, color="#2e8b57", edgecolor="black", label=labels["lstsq"], zorder=3)
-    ax.scatter(*NO_ZERO_GRAD, marker="X", s=160, color="#c0392b", edgecolor="black", label=labels["nozero"], zorder=3)
-    ax.scatter(-5, 10, marker="o", s=60, facecolor="none", edgecolor="gray", label=labels["start"], zorder=3)
+    if "loop" in ends:
+        ax.scatter(*ends["loop"], marker="*", s=260, color="#2e8b57", edgecolor="black", label=labels["lstsq"], zorder=3)
+    if "homework" in ends:
+        ax.scatter(*ends["homework"], marker="X", s=160, color="#c0392b", edgecolor="black", label=labels["nozero"],
+                   zorder=3)
+    ax.scatter(*W_INIT, marker="o", s=60, facecolor="none", edgecolor="gray", label=labels["start"], zorder=3)
     ax.set_xlabel("$w_0$")
     ax.set_ylabel("$w_1$")
     ax.legend(loc="best", fontsize=8)

@@ -12,23 +12,20 @@ from pathlib import Path
 
 import nbformat
 
-from .template import student_notebook
-from .test_files import write_tests
+from autograder.build.template import student_notebook
+from autograder.otter.test_files import write_tests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "hw04.ipynb"
 TEMPLATE = ROOT / "assignment" / NOTEBOOK
 SOLUTION = ROOT / "solutions" / "hw04_solution.ipynb"
 REQUIREMENTS = ROOT / "autograder" / "requirements-gradescope.txt"
 PYTHON_VERSION = "3.11"
 
-# The check engine the public tests import inside the student's kernel. It holds no
-# reference value and no reference code: expected values come from autograder/expected.py,
-# which only the grading side has.
-STUDENT_MODULES = [
-    "__init__.py", "algebra.py", "capture.py", "checks.py", "compare.py", "grading.py",
-    "in_kernel.py", "mistakes.py", "own.py", "questions.py", "records.py",
-]
+# What the public tests import inside the student's kernel: the homework as data and the check
+# engine, whole. Neither holds a reference value or imports grading-side code (a test checks it):
+# expected values come from autograder/judge/, which only the grading side has.
+STUDENT_PACKAGES = ["spec", "engine"]
 GRADING_FILES = ["autograder", "solutions/__init__.py", "solutions/reference.py", "pyproject.toml"]
 
 
@@ -48,10 +45,11 @@ def write_template() -> Path:
     return TEMPLATE
 
 
-def _copy_modules(dest: Path, names: list[str]) -> None:
+def _copy_packages(dest: Path, names: list[str]) -> None:
     dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "autograder" / "__init__.py", dest / "__init__.py")
     for name in names:
-        shutil.copy2(ROOT / "autograder" / name, dest / name)
+        shutil.copytree(ROOT / "autograder" / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 def build_student(dist: Path) -> Path:
@@ -60,7 +58,7 @@ def build_student(dist: Path) -> Path:
     out.mkdir(parents=True)
     shutil.copy2(TEMPLATE, out / NOTEBOOK)
     write_tests(out / "tests", with_hidden=False)
-    _copy_modules(out / "autograder", STUDENT_MODULES)
+    _copy_packages(out / "autograder", STUDENT_PACKAGES)
     with zipfile.ZipFile(out / "hw04_student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(out.rglob("*")):
             if path.is_file() and path.suffix != ".zip":
@@ -99,7 +97,7 @@ def build_autograder(dist: Path) -> Path:
 # Gradescope's entry point: ours, so that a notebook otter cannot read still gets a results.json
 RUN_OTTER = """\"\"\"Gradescope runs this (see run_autograder): otter's grading, with a results.json whatever happens.\"\"\"
 
-from autograder.gradescope import main
+from autograder.otter.gradescope import main
 
 if __name__ == "__main__":
     main("/autograder")

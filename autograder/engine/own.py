@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from . import algebra
-from .checks import LR, W_INIT, Context
-from .compare import Refusal, close
-
-EPOCHS = 100
+from autograder.engine import algebra
+from autograder.engine.checks import LR, W_INIT, Context
+from autograder.engine.compare import Refusal, close
+from autograder.spec.codes import Kind
+from autograder.spec.constants import EPOCHS
 
 
 def _arr(ctx: Context, path: str, layout: str, at: str | None = None):
@@ -156,12 +156,12 @@ def zeros(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
 
 
 IMPLIED = {
-    "yhat": yhat,
-    "loss": loss,
-    "grad": grad,
-    "update": update,
-    "loop": _loop(zero_grad=True),
-    "homework": _loop(zero_grad=False),
-    "accumulated": accumulated,
-    "zeros": zeros,
+    Kind.YHAT: yhat,
+    Kind.LOSS: loss,
+    Kind.GRAD: grad,
+    Kind.UPDATE: update,
+    Kind.LOOP: _loop(zero_grad=True),
+    Kind.HOMEWORK: _loop(zero_grad=False),
+    Kind.ACCUMULATED: accumulated,
+    Kind.ZEROS: zeros,
 }

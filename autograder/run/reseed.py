@@ -13,7 +13,7 @@ import re
 import secrets
 import tokenize
 
-SEED = 202150754
+from autograder.spec.constants import SEED
 
 
 def fresh_seed() -> int:

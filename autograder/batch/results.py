@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .questions import QUESTIONS, total_points
+from autograder.spec.questions import QUESTIONS, total_points
 
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
 

@@ -1,6 +1,6 @@
 """Otter plugin: on Gradescope (and `otter run`), grade as the batch grader does.
 
-otter_config.json names it: "plugins": ["autograder.otter_plugin.SandboxedGrading"].
+otter_config.json names it: "plugins": ["autograder.otter.plugin.SandboxedGrading"].
 
     before_grading    nothing of the student's has run yet: compute the expected values, read the
                       submission's cells, write a fallback results.json, take the reference off the
@@ -32,11 +32,11 @@ FALLBACK = "채점이 끝나지 않았습니다. 조교에게 알려 주세요. 
 
 class SandboxedGrading(AbstractOtterPlugin):
     def before_grading(self, config):
-        from .notebook import InvalidNotebook, code_cells
+        from autograder.run.notebook import InvalidNotebook, code_cells
 
         submission = Path(os.getcwd())  # otter runs plugins in the submission folder
         sys.path.insert(0, str(submission))  # otter copied solutions/ here
-        from .expected import computed, expected_values
+        from autograder.judge.expected import computed, expected_values
 
         self.reference = computed(expected_values())
         self.limits = {k: v for k, v in {**LIMITS, **(self.plugin_config or {})}.items() if k in LIMITS}
@@ -48,7 +48,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         root = submission.parent
         write_results(root / "results" / "results.json", FALLBACK)
         for path in (submission / "solutions", root / "source" / "files" / "solutions",
-                     submission / "autograder" / "expected.py", root / "source" / "files" / "autograder" / "expected.py"):
+                     submission / "autograder" / "judge", root / "source" / "files" / "autograder" / "judge"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         if os.geteuid() == 0:  # student code runs as CHILD_UID: none of this is theirs to read or write
             for path in (root / "source", root / "results", root / "submission", submission):
@@ -56,10 +56,10 @@ class SandboxedGrading(AbstractOtterPlugin):
                     os.chmod(path, 0o700)
 
     def before_execution(self, submission):
-        from .batch import Worker, WorkerError
-        from .expected import fresh_reference
-        from .protocol import Job
-        from .reseed import reseed
+        from autograder.judge.expected import fresh_reference
+        from autograder.run.pool import Worker, WorkerError
+        from autograder.run.protocol import Job
+        from autograder.run.reseed import reseed
 
         if self.cells is not None:
             uid = CHILD_UID if os.geteuid() == 0 else None
@@ -81,7 +81,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         return nbformat.v4.new_notebook()
 
     def after_grading(self, results):
-        from .judge import Verdict, judge
+        from autograder.judge import Verdict, judge
 
         results._catastrophic_error = None  # the kernel ran nothing of the student's
         if self.cells is None:

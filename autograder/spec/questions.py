@@ -3,8 +3,11 @@
 This is the one place points are defined. Each quantity becomes two otter test cases: a
 public one (worth 0: structure and self-consistency, shipped with the notebook) and a
 hidden one (worth `points`: the value against the reference). `names` are the globals
-captured at the question's check cell, so a later cell that reuses a name (the homework
-reuses `net` and `optmz`) cannot change an earlier question's grade.
+captured at the question's check cell, and a check reads them from there first, so a later
+cell that reuses a name (the homework reuses `net` and `optmz`) does not change an earlier
+question's grade. A name that is not defined at its check cell is looked up in the later
+snapshots, newest first (engine/checks.Context.get): a check cell run before its blank was
+filled still sees the value.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import checks as c
+from autograder.engine import checks as c
+from autograder.spec.codes import Kind
+from autograder.spec.constants import LOOP_TOL
 
 # Points policy for a step that is wrong against the reference but right given the student's
 # own earlier (wrong) values: the fraction of its points it earns. 1.0 = full credit (default),
@@ -26,8 +31,8 @@ class Quantity:
     path: str  # what the student holds: "loss1", "net3.bias.grad", "net2.weight", "net" (its weights as (w0, w1))
     layout: str  # see compare.LAYOUTS
     points: float
-    expected: Callable[[Any], Any]  # reference (autograder.expected.Reference) -> value in layout
-    kind: str  # what it is (own.IMPLIED, mistakes.CATALOGUE kinds): yhat, loss, grad, update, loop, ...
+    expected: Callable[[Any], Any]  # reference (autograder.judge.expected.Reference) -> value in layout
+    kind: Kind  # what it is: decides its implied value (own.IMPLIED) and recognisers (mistakes.CATALOGUE)
     structure: tuple[c.Check, ...] = ()
     inputs: tuple[str, ...] = ()  # keys of the quantities it is computed from
     data: tuple[str, ...] = ()  # the data names (X, y, x) its value is computed from
@@ -98,9 +103,9 @@ def _method(m: int) -> Question:
         qn,
         names,
         (
-            Quantity(qn, f"yhat{m}", yhat_layout, 2, lambda r: r.step(m).yhat, "yhat", structure,
+            Quantity(qn, f"yhat{m}", yhat_layout, 2, lambda r: r.step(m).yhat, Kind.YHAT, structure,
                      inputs=("data:X",), data=(_inputs(m),), **own),
-            Quantity(qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss, "loss", (c.is_tensor(),),
+            Quantity(qn, f"loss{m}", "scalar", 2, lambda r: r.step(m).loss, Kind.LOSS, (c.is_tensor(),),
                      inputs=(f"{qn}:yhat{m}",), data=(_inputs(m), "y"), **own),
         ),
         title=f"방법{m} / Method {m}",
@@ -114,7 +119,7 @@ def _grads() -> Question:
         for param, layout, part in _params(m):
             points = 2 if layout == "pair" else 1
             qs.append(Quantity("step3", f"{param}.grad", layout, points, lambda r, m=m, part=part: part(r.step(m).grad),
-                               "grad", inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), data=(_inputs(m), "y"), **own))
+                               Kind.GRAD, inputs=(f"method{m}:yhat{m}", f"method{m}:loss{m}"), data=(_inputs(m), "y"), **own))
     return Question("step3", tuple(MODEL.values()), tuple(qs), title="step3: derivation")
 
 
@@ -125,7 +130,7 @@ def _updates() -> Question:
         for param, layout, part in _params(m):
             points = 2 if layout == "pair" else 1
             qs.append(Quantity("step4", param, layout, points, lambda r, m=m, part=part: part(r.step(m).updated),
-                               "update", structure, inputs=(f"step3:{param}.grad",), method=f"method{m}", model=model))
+                               Kind.UPDATE, structure, inputs=(f"step3:{param}.grad",), method=f"method{m}", model=model))
     optimizers = tuple(f"optmz{m}" for m in MODEL if m not in HAND_WRITTEN)
     return Question("step4", ("lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update")
 
@@ -135,9 +140,9 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         name,
         ("X", "y", "net", "optmz", "mseloss"),
         (
-            Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), name,
+            Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), Kind(name),
                      (c.linear(2, bias=False), c.sgd("optmz")), inputs=("data:X", "data:y"), data=("X", "y"),
-                     rtol=1e-3, atol=1e-3),
+                     rtol=LOOP_TOL, atol=LOOP_TOL),
         ),
         title=title,
     )
@@ -150,8 +155,8 @@ QUESTIONS: dict[str, Question] = {
             "data",
             ("x", "X", "y"),
             (
-                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, "data", (c.is_tensor(),), data=("X",)),
-                Quantity("data", "y", "vector", 0, lambda r: r.data.y, "data", (c.is_tensor(),), data=("y",)),
+                Quantity("data", "X", "matrix", 0, lambda r: r.data.X, Kind.DATA, (c.is_tensor(),), data=("X",)),
+                Quantity("data", "y", "vector", 0, lambda r: r.data.y, Kind.DATA, (c.is_tensor(),), data=("y",)),
             ),
             title="Data",
         ),
@@ -164,9 +169,9 @@ QUESTIONS: dict[str, Question] = {
             "sgd",
             ("X", "y", "What", "optmz_sgd", "grad_twice", "grad_after_zero"),
             (
-                Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), "accumulated",
+                Quantity("sgd", "grad_twice", "pair", 0, lambda r: r.accumulated_grad(2), Kind.ACCUMULATED,
                          (c.is_tensor(),), inputs=("data:X",), data=("X", "y")),
-                Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), "zeros", (c.is_tensor(),)),
+                Quantity("sgd", "grad_after_zero", "pair", 0, lambda r: (0.0, 0.0), Kind.ZEROS, (c.is_tensor(),)),
             ),
             title="definition of SGD (연습, 점수 없음 / practice, not scored)",
         ),

@@ -16,9 +16,10 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from . import algebra
-from .checks import LR
-from .compare import close
+from autograder.engine import algebra
+from autograder.engine.compare import close
+from autograder.spec.codes import Code, Kind
+from autograder.spec.constants import EPOCHS, LR, W_INIT, pair
 
 # value (in the quantity's layout), own (own.py's dict or None), expected (reference or None)
 # -> detail if this is the mistake, else None
@@ -27,10 +28,10 @@ Recognizer = Callable[[np.ndarray, Optional[dict], Any], Optional[str]]
 
 @dataclass(frozen=True)
 class Mistake:
-    code: str
+    code: Code
     ko: str
     en: str
-    kinds: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
     recognize: Optional[Recognizer] = None
     needs_reference: bool = False
     # a slip the student's own model makes on the grader's data: later steps computed
@@ -92,88 +93,90 @@ def _other_loop(value, own, expected):
     return "" if own and _close(value, own["other_loop"], 1e-3) else None
 
 
-CATALOGUE: dict[str, Mistake] = {
+CATALOGUE: dict[Code, Mistake] = {
     m.code: m
     for m in [
         # --- named by the gate: the value cannot be compared
-        Mistake("missing",
+        Mistake(Code.MISSING,
                 "`{name}` 이(가) 정의되지 않았거나 아직 `...` 입니다. 빈칸을 채우고 셀을 위에서부터 차례로 실행하세요.",
                 "`{name}` is not defined, or is still `...`. Fill in the blank and run the cells from the top."),
-        Mistake("none",
+        Mistake(Code.NONE,
                 "`{name}` 이(가) None 입니다. (zero_grad() 의 기본값 set_to_none=True 는 기울기를 None 으로 만듭니다.)",
                 "`{name}` is None. (zero_grad() with PyTorch's default set_to_none=True leaves None.)"),
-        Mistake("no_backward",
+        Mistake(Code.NO_BACKWARD,
                 "`{name}` 이(가) None 입니다. 이 loss 에 backward() 를 실행했나요?",
                 "`{name}` is None. Did you call backward() on this loss?"),
-        Mistake("not_a_tensor",
+        Mistake(Code.NOT_A_TENSOR,
                 "`{name}` 은(는) torch.Tensor 여야 하는데 {detail} 입니다.",
                 "`{name}` must be a torch.Tensor, but it is {detail}."),
-        Mistake("dtype",
+        Mistake(Code.DTYPE,
                 "`{name}` 의 dtype 이 {detail} 입니다. 실수(float) 텐서여야 합니다: 예를 들어 -5 가 아니라 -5.0 으로 쓰세요.",
                 "`{name}` has dtype {detail}; it must be a float tensor: write -5.0, not -5."),
-        Mistake("shape", "`{name}` 의 shape 이 맞지 않습니다: {detail}.", "`{name}` has the wrong shape: {detail}."),
-        Mistake("nan",
+        Mistake(Code.SHAPE, "`{name}` 의 shape 이 맞지 않습니다: {detail}.", "`{name}` has the wrong shape: {detail}."),
+        Mistake(Code.NAN,
                 "`{name}` 에 NaN 또는 inf 가 있습니다. 학습률이나 계산 순서를 확인하세요.",
                 "`{name}` contains NaN or inf. Check the learning rate and the order of the steps."),
         # --- named by structure checks (checks.py)
-        Mistake("no_requires_grad",
+        Mistake(Code.NO_REQUIRES_GRAD,
                 "`{name}` 은(는) requires_grad=True 로 만들어야 backward() 로 기울기를 구할 수 있습니다.",
                 "`{name}` must be created with requires_grad=True so that backward() can compute its gradient."),
-        Mistake("wrong_bias", "`{name}` 의 구조가 이 방법과 다릅니다: {detail}.",
+        Mistake(Code.NOT_LINEAR, "`{name}` 은(는) torch.nn.Linear 로 만들어야 합니다 (지금은 {detail}).",
+                "`{name}` must be made with torch.nn.Linear (it is {detail})."),
+        Mistake(Code.WRONG_BIAS, "`{name}` 의 구조가 이 방법과 다릅니다: {detail}.",
                 "`{name}` is not built as this method asks: {detail}."),
-        Mistake("wrong_optimizer", "`{name}`: {detail}", "`{name}`: {detail}"),
+        Mistake(Code.WRONG_OPTIMIZER, "`{name}`: {detail}", "`{name}`: {detail}"),
         # --- recognised from the values
-        Mistake("weights_not_set",
-                "`{name}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = (-5, 10) 이 아닙니다. 초기값을 넣었나요?",
-                "The weights of the model behind `{name}` are not the initial values the problem sets, (w0, w1) = (-5, 10). Did you set them?"),
-        Mistake("broadcast",
+        Mistake(Code.WEIGHTS_NOT_SET,
+                f"`{{name}}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = {pair(W_INIT)} 이 아닙니다. 초기값을 넣었나요?",
+                f"The weights of the model behind `{{name}}` are not the initial values the problem sets, (w0, w1) = {pair(W_INIT)}. Did you set them?"),
+        Mistake(Code.BROADCAST,
                 "`{name}`: shape (100,) 인 y 와 (100,1) 인 yhat 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y.reshape(100,1) 로 shape 을 맞추세요.",
                 "`{name}`: y of shape (100,) minus yhat of shape (100,1) broadcasts to a 100×100 matrix. Match the shapes with y.reshape(100,1).",
-                kinds=("loss",), recognize=_loss_variant("broadcast"), slip=True),
-        Mistake("sum_not_mean",
+                kinds=(Kind.LOSS,), recognize=_loss_variant("broadcast"), slip=True),
+        Mistake(Code.SUM_NOT_MEAN,
                 "`{name}`: 제곱오차를 더하기만 했습니다. MSE 는 평균(torch.mean)입니다.",
                 "`{name}`: you summed the squared errors; the MSE is their mean (torch.mean).",
-                kinds=("loss",), recognize=_loss_variant("sum_not_mean"), slip=True),
-        Mistake("rmse_not_mse",
+                kinds=(Kind.LOSS,), recognize=_loss_variant("sum_not_mean"), slip=True),
+        Mistake(Code.RMSE_NOT_MSE,
                 "`{name}`: 제곱근을 씌웠습니다 (RMSE). 이 문제의 loss 는 제곱근 없는 MSE 입니다.",
                 "`{name}`: you took the square root (RMSE). The loss here is the MSE, without the root.",
-                kinds=("loss",), recognize=_loss_variant("rmse_not_mse"), slip=True),
-        Mistake("grad_accumulated",
+                kinds=(Kind.LOSS,), recognize=_loss_variant("rmse_not_mse"), slip=True),
+        Mistake(Code.GRAD_ACCUMULATED,
                 "`{name}`: 기울기가 한 번 미분한 값의 {detail}배입니다. backward() 가 zero_grad 없이 여러 번 실행되어 기울기가 누적되었습니다.",
                 "`{name}`: the gradient is {detail} times the gradient of one backward pass: backward() ran several times without zeroing, so gradients accumulated.",
-                kinds=("grad",), recognize=_accumulated, slip=True),
-        Mistake("update_sign",
+                kinds=(Kind.GRAD,), recognize=_accumulated, slip=True),
+        Mistake(Code.UPDATE_SIGN,
                 "`{name}`: 기울기 방향으로 움직였습니다. 업데이트는 '값 - lr × 기울기' 입니다.",
                 "`{name}`: the step went along the gradient. The update is 'value - lr × gradient'.",
-                kinds=("update",), recognize=_update_sign, slip=True),
-        Mistake("no_update",
+                kinds=(Kind.UPDATE,), recognize=_update_sign, slip=True),
+        Mistake(Code.NO_UPDATE,
                 "`{name}`: 값이 바뀌지 않았습니다. 업데이트(또는 optimizer 의 step())를 실행했나요?",
                 "`{name}`: the value did not change. Did you run the update (or the optimizer's step())?",
-                kinds=("update",), recognize=_no_update, slip=True),
-        Mistake("wrong_lr",
-                "`{name}`: 학습률이 0.1 이 아닙니다 ({detail}).",
-                "`{name}`: the learning rate is not 0.1 ({detail}).",
-                kinds=("update",), recognize=_wrong_lr, slip=True),
-        Mistake("no_zero_grad",
+                kinds=(Kind.UPDATE,), recognize=_no_update, slip=True),
+        Mistake(Code.WRONG_LR,
+                f"`{{name}}`: 학습률이 {LR:g} 이 아닙니다 ({{detail}}).",
+                f"`{{name}}`: the learning rate is not {LR:g} ({{detail}}).",
+                kinds=(Kind.UPDATE,), recognize=_wrong_lr, slip=True),
+        Mistake(Code.NO_ZERO_GRAD,
                 "`{name}`: zero_grad() 없이 학습한 결과입니다. 매 epoch 마다 기울기를 0 으로 지워야 합니다.",
                 "`{name}` is what training without zero_grad() gives. Clear the gradient every epoch.",
-                kinds=("loop",), recognize=_other_loop),
-        Mistake("zero_grad_in_homework",
+                kinds=(Kind.LOOP,), recognize=_other_loop),
+        Mistake(Code.ZERO_GRAD_IN_HOMEWORK,
                 "`{name}`: 이 숙제는 zero_grad() 를 **빼고** 학습한 결과를 관찰하는 것입니다.",
                 "`{name}`: this homework trains **without** zero_grad(), to observe what happens.",
-                kinds=("homework",), recognize=_other_loop),
+                kinds=(Kind.HOMEWORK,), recognize=_other_loop),
         # named by the grader (grading.Grader), which compares the data in scope with its own
-        Mistake("data_mismatch",
+        Mistake(Code.DATA_MISMATCH,
                 "`{name}` 은(는) 주어진 데이터와 다른 데이터({detail})로 계산되었습니다. 데이터 셀을 고치거나 데이터를 다시 만들지 말고, 위에서부터 한 번씩만 실행하세요.",
                 "`{name}` was computed on data ({detail}) that differ from the given data. Do not edit or regenerate the data, and run the cells once from the top.",
                 needs_reference=True),
         # --- nothing more specific fits
-        Mistake("inconsistent",
+        Mistake(Code.INCONSISTENT,
                 "`{name}` 이(가) 여러분이 앞에서 구한 값에서 나오는 값과 다릅니다: {detail}.",
                 "`{name}` does not follow from your own earlier values: {detail}."),
-        Mistake("wrong_value", "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
+        Mistake(Code.WRONG_VALUE, "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
         # --- only from the second run, on fresh data (grading.grade_submission)
-        Mistake("hard_coded",
+        Mistake(Code.HARD_CODED,
                 "`{name}` 은(는) 주어진 데이터에서는 맞지만 데이터가 바뀌면 맞지 않습니다: 계산하지 않고 값을 직접 입력한 것으로 보입니다. {detail}",
                 "`{name}` is right on the given data but not when the data change: it looks typed in, not computed. {detail}",
                 needs_reference=True),
@@ -182,14 +185,14 @@ CATALOGUE: dict[str, Mistake] = {
 
 # what `inconsistent` says each kind of quantity should be
 FOLLOWS_FROM = {
-    "yhat": "모형에 X 를 넣은 값 / the model applied to X",
-    "loss": "y 와 yhat 의 평균제곱오차 / the mean squared error of y and yhat",
-    "grad": "loss 를 이 파라미터로 미분한 값 / the derivative of the loss by this parameter",
-    "update": "업데이트 전 값 - 0.1 × 기울기 / the value before the update - 0.1 × the gradient",
-    "loop": "(-5, 10) 에서 X, y 로 100번 학습한 결과 / 100 epochs from (-5, 10) on X and y",
-    "homework": "(-5, 10) 에서 X, y 로 100번 학습한 결과 / 100 epochs from (-5, 10) on X and y",
-    "accumulated": "backward() 두 번의 기울기 / the gradient after two backward passes",
-    "zeros": "0 으로 채운 기울기 / a gradient of zeros",
+    Kind.YHAT: "모형에 X 를 넣은 값 / the model applied to X",
+    Kind.LOSS: "y 와 yhat 의 평균제곱오차 / the mean squared error of y and yhat",
+    Kind.GRAD: "loss 를 이 파라미터로 미분한 값 / the derivative of the loss by this parameter",
+    Kind.UPDATE: f"업데이트 전 값 - {LR:g} × 기울기 / the value before the update - {LR:g} × the gradient",
+    Kind.LOOP: f"{pair(W_INIT)} 에서 X, y 로 {EPOCHS}번 학습한 결과 / {EPOCHS} epochs from {pair(W_INIT)} on X and y",
+    Kind.HOMEWORK: f"{pair(W_INIT)} 에서 X, y 로 {EPOCHS}번 학습한 결과 / {EPOCHS} epochs from {pair(W_INIT)} on X and y",
+    Kind.ACCUMULATED: "backward() 두 번의 기울기 / the gradient after two backward passes",
+    Kind.ZEROS: "0 으로 채운 기울기 / a gradient of zeros",
 }
 
 PASSED = {"ko": "통과했습니다.", "en": "Passed."}
@@ -206,9 +209,9 @@ def follows(earlier: str) -> dict[str, str]:
     }
 
 
-def message(code: str, name: str, detail: str = "") -> dict[str, str]:
+def message(code: Code, name: str, detail: str = "") -> dict[str, str]:
     return CATALOGUE[code].message(name=name, detail=detail)
 
 
-def recognizers(kind: str, hidden: bool) -> list[Mistake]:
+def recognizers(kind: Kind, hidden: bool) -> list[Mistake]:
     return [m for m in CATALOGUE.values() if kind in m.kinds and m.recognize and (hidden or not m.needs_reference)]

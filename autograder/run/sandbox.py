@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole autograder package
 
 NO_SANDBOX = (
     "bubblewrap (bwrap) does not work here, and without it student code could read and write your files "
@@ -89,7 +89,7 @@ def bwrap_problem() -> str | None:
 
 def worker_command(sandbox: bool = True) -> tuple[list[str], bool]:
     """The command that starts one worker, and whether it is sandboxed."""
-    python = [sys.executable, "-m", "autograder.worker"]
+    python = [sys.executable, "-m", "autograder.run.worker"]
     if sandbox and bwrap_problem() is None:
         return [shutil.which("bwrap"), *bwrap_args(), *python], True
     return python, False

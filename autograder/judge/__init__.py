@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .protocol import RunResult
+from autograder.run.protocol import RunResult
 
 
 @dataclass
@@ -33,8 +33,8 @@ def judge(official: RunResult | None, fresh: RunResult | None, reference: Any, f
     official run's; a second run that did not finish turns a graded one into its own status,
     since nothing can then be verified.
     """
-    from .compare import expand
-    from .grading import grade_submission, question_scores
+    from autograder.engine.compare import expand
+    from autograder.engine.grading import grade_submission, question_scores
 
     if official is None:
         return Verdict("crashed", problem or "the notebook did not run")

@@ -12,20 +12,16 @@ from typing import Any
 SNAPSHOTS: dict[str, dict[str, Any]] = {}
 
 
-def run_check(question: str, quantity: str, env: dict[str, Any], hidden: bool = False) -> None:
-    """Raise AssertionError with the bilingual feedback if the check fails."""
-    from .capture import capture
-    from .grading import grade_quantity
-    from .questions import QUESTIONS
+def run_check(question: str, quantity: str, env: dict[str, Any], reference: Any = None) -> None:
+    """Raise AssertionError with the bilingual feedback if the check fails. With `reference` (a
+    hidden case: the grading side passes it in) the value is judged against it; else publicly."""
+    from autograder.engine.capture import capture
+    from autograder.engine.grading import grade_quantity
+    from autograder.spec.questions import QUESTIONS
 
     spec = QUESTIONS[question]
     SNAPSHOTS[question] = capture(env, list(spec.names))
-    expected = None
-    if hidden:
-        from .expected import expected_values  # grading side only; absent from the student folder
-
-        expected = expected_values()
-    record = grade_quantity(spec.quantity(quantity), SNAPSHOTS, expected)
+    record = grade_quantity(spec.quantity(quantity), SNAPSHOTS, reference)
     if record.points < record.max_points or not record.passed:
         # otter's cases are pass/fail: partial carried-forward credit cannot be given here
         raise AssertionError(record.feedback())

@@ -22,7 +22,7 @@ def unreadable(submission: Path) -> str | None:
     """Why the submitted notebook cannot be graded, or None (also None when otter will say it)."""
     import nbformat
 
-    from .notebook import InvalidNotebook, code_cells
+    from autograder.run.notebook import InvalidNotebook, code_cells
 
     notebooks = sorted(submission.glob("*.ipynb"))
     if len(notebooks) != 1:
@@ -38,7 +38,7 @@ def unreadable(submission: Path) -> str | None:
 
 
 def main(autograder_dir: str = "/autograder") -> None:
-    from .otter_plugin import FALLBACK, write_results
+    from autograder.otter.plugin import FALLBACK, write_results
 
     root = Path(autograder_dir)
     results = root / "results" / "results.json"

@@ -1,8 +1,8 @@
 """Grade a whole class: `python -m autograder grade PATH... --out DIR`.
 
-    submissions.collect → one warm worker per job slot (sandbox.py, worker.py)
-      → snapshots (plain data) → grading.grade_all against the reference → results/*.json
-      → grades.csv
+    submissions.collect → one warm worker per job slot (run/pool.py, run/worker.py, in run/sandbox.py)
+      → two runs per submission (as written, on fresh data) → plain-data snapshots
+      → judge.judge against the reference → results/*.json → grades.csv
 
 Student code runs only in the workers' children; this process reads their plain-data
 snapshots and judges them. Every submission gets a result, whatever its code does.
@@ -12,24 +12,21 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .judge import Verdict, judge
-from .notebook import InvalidNotebook, code_cells
-from .protocol import Job, ProtocolError, RunResult
-from .reseed import reseed
-from .results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
-from .sandbox import NO_SANDBOX, bwrap_problem, worker_command
-from .submissions import Submission, collect
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+from autograder.batch.results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
+from autograder.batch.submissions import Submission, collect
+from autograder.judge import Verdict, judge
+from autograder.run.notebook import InvalidNotebook, code_cells
+from autograder.run.pool import Worker, WorkerError
+from autograder.run.protocol import Job
+from autograder.run.reseed import reseed
+from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
 
 
 @dataclass
@@ -43,110 +40,8 @@ class Options:
     scratch: Path | None = None  # where the workers make scratch folders (default: the system's temp dir)
 
 
-class WorkerError(RuntimeError):
-    """A worker could not start: nothing can be graded, so the batch stops with this message."""
-
-
-class Worker:
-    """One warm worker process, talking protocol lines over its stdin/stdout.
-
-    It starts on construction and warms up (imports torch) in the background; `ready()` waits for it.
-    `child_uid`: outside a sandbox, run the children under this unprivileged uid (the worker must be root).
-    """
-
-    def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
-        from .questions import QUESTIONS
-
-        self.questions = frozenset(QUESTIONS)
-        cmd, self.sandboxed = worker_command(sandbox)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
-        if child_uid is not None and not self.sandboxed:  # in the sandbox the worker has no capability to change uid
-            env["AUTOGRADER_CHILD_UID"] = str(child_uid)
-        if scratch is not None:
-            env["TMPDIR"] = str(scratch)
-        self.errors = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
-                                     env=env, cwd=PACKAGE_ROOT, start_new_session=True)
-        self.lines: queue.Queue = queue.Queue()
-        self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
-        threading.Thread(target=self._pump, daemon=True).start()
-        self._ready = False
-
-    def _pump(self) -> None:
-        """Read the worker's stdout into a queue; None marks its end."""
-        try:
-            for line in iter(lambda: self.proc.stdout.readline(1 << 26), b""):
-                self.lines.put(line)
-        except (OSError, ValueError):
-            pass
-        self.lines.put(None)
-
-    def ready(self) -> "Worker":
-        if not self._ready:
-            try:
-                answer = self.lines.get(timeout=120)
-            except queue.Empty:
-                answer = None
-            if not answer or b'"ready": true' not in answer:
-                self.close()
-                self.errors.seek(0)
-                raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
-            self._ready = True
-        return self
-
-    def run(self, job: Job) -> RunResult | None:
-        """The run's result, or None if the worker itself died or stopped answering."""
-        return self.receive(job) if self.send(job) else None
-
-    def send(self, job: Job) -> bool:
-        """Start a run; False if the worker is gone."""
-        self.ready()
-        try:
-            self.proc.stdin.write((job.to_json() + "\n").encode())
-            self.proc.stdin.flush()
-        except OSError:
-            return False
-        return True
-
-    def receive(self, job: Job) -> RunResult | None:
-        """The result of the run `send` started, or None if the worker died or stopped answering."""
-        deadline = time.monotonic() + job.timeout + 60
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                return None
-            if line is None:
-                return None
-            try:
-                answer = RunResult.from_json(line, self.questions)
-            except (ProtocolError, ValueError, TypeError) as e:
-                self.dropped += 1
-                answer = RunResult(job=job.job, run=job.run, status="crashed",
-                                   reason=f"the worker's answer was not valid ({str(e)[:100]})")
-                return answer
-            if (answer.job, answer.run) == (job.job, job.run):
-                return answer
-            self.dropped += 1  # not the job we asked for: never anyone's result
-
-    def close(self) -> None:
-        """End of input lets the worker clean up its folder; one that does not go at once is killed."""
-        try:
-            self.proc.stdin.close()
-            self.proc.wait(2)
-        except Exception:
-            pass
-        try:
-            self.proc.kill()
-            self.proc.wait(10)
-        except Exception:
-            pass
-        if not self.errors.closed:
-            self.errors.close()
-
-
 def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
-    from .questions import QUESTIONS, total_points
+    from autograder.spec.questions import QUESTIONS, total_points
 
     result = {
         "submission": sub.stem, "file": sub.source, "student": sub.student, "student_id": sub.student_id,
@@ -204,7 +99,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
         spare.put(Worker(options.sandbox, scratch=options.scratch))
-    from .expected import computed, expected_values, fresh_reference
+    from autograder.judge.expected import computed, expected_values, fresh_reference
 
     reference = computed(expected_values())
     progress = Progress(len(todo))
@@ -319,6 +214,8 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         for w in list(live):
             w.close()
         log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
+        for t in threads:  # their workers are gone, so they end at once; none may die inside torch at exit
+            t.join(30)
     judged.put(None)
     while judge_thread.is_alive():  # what ran to the end is judged and written, even after Ctrl-C
         judge_thread.join(0.2)

@@ -13,12 +13,15 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .compare import Refusal, close, lookup, to_array
+from autograder.engine.compare import Refusal, close, lookup, to_array
+from autograder.spec.codes import Code
+from autograder.spec.constants import LR
+from autograder.spec.constants import W_INIT as _W_INIT
 
-LR = 0.1
-W_INIT = np.array([-5.0, 10.0])
+W_INIT = np.array(_W_INIT)
 
-Finding = Optional[tuple[str, str]]
+# (code, detail) or (code, detail, the name the message is about when it is not the quantity itself)
+Finding = Optional[tuple]
 
 
 @dataclass
@@ -44,20 +47,20 @@ class Context:
 Check = Callable[[Context, Any], Finding]
 
 _REFUSALS = {
-    "missing": "missing",
-    "blank": "missing",
-    "none": "none",
-    "type": "not_a_tensor",
-    "shape": "shape",
-    "nan": "nan",
-    "structure": "wrong_bias",
-    "dtype": "dtype",
+    "missing": Code.MISSING,
+    "blank": Code.MISSING,
+    "none": Code.NONE,
+    "type": Code.NOT_A_TENSOR,
+    "shape": Code.SHAPE,
+    "nan": Code.NAN,
+    "structure": Code.WRONG_BIAS,
+    "dtype": Code.DTYPE,
 }
 
 
-def refusal_finding(value: Refusal) -> tuple[str, str]:
+def refusal_finding(value: Refusal) -> tuple[Code, str]:
     if value.reason == "none" and value.detail.endswith(".grad"):
-        return "no_backward", ""
+        return Code.NO_BACKWARD, ""
     return _REFUSALS[value.reason], value.detail
 
 
@@ -71,7 +74,7 @@ def is_tensor(path: str | None = None) -> Check:
     def check(ctx, q):
         v = ctx.get(path or q.path)
         if v.get("kind") != "tensor":
-            return "not_a_tensor", v.get("type", v.get("kind", "?"))
+            return Code.NOT_A_TENSOR, v.get("type", v.get("kind", "?"))
         return None
 
     return check
@@ -80,7 +83,7 @@ def is_tensor(path: str | None = None) -> Check:
 def requires_grad(path: str | None = None) -> Check:
     def check(ctx, q):
         v = ctx.get(path or q.path)
-        return ("no_requires_grad", "") if v.get("kind") == "tensor" and not v["requires_grad"] else None
+        return (Code.NO_REQUIRES_GRAD, "") if v.get("kind") == "tensor" and not v["requires_grad"] else None
 
     return check
 
@@ -92,7 +95,7 @@ def initial_weights(model: str) -> Check:
         w = ctx.array(model, "pair")
         if isinstance(w, Refusal) or close(w, W_INIT):
             return None
-        return "weights_not_set", ""
+        return Code.WEIGHTS_NOT_SET, ""
 
     return check
 
@@ -101,10 +104,10 @@ def linear(in_features: int, bias: bool, path: str | None = None) -> Check:
     def check(ctx, q):
         v = ctx.get((path or q.path).split(".")[0])
         if v.get("kind") != "module" or v.get("type") != "Linear":
-            return "wrong_bias", f"torch.nn.Linear 가 아닙니다 / not a torch.nn.Linear ({v.get('type', v.get('kind'))})"
+            return Code.NOT_LINEAR, str(v.get("type", v.get("kind")))
         has_bias = v["params"].get("bias") is not None
         if v.get("in_features") != in_features or has_bias != bias:
-            return "wrong_bias", (
+            return Code.WRONG_BIAS, (
                 f"in_features={v.get('in_features')}, bias={has_bias}; "
                 f"필요한 것 / needed: in_features={in_features}, bias={bias}"
             )
@@ -117,12 +120,12 @@ def sgd(optimizer: str, lr: float = LR) -> Check:
     def check(ctx, q):
         o = ctx.get(optimizer)
         if o.get("kind") in ("missing", "ellipsis"):
-            return "wrong_optimizer", f"`{optimizer}` 이(가) 아직 없습니다 / `{optimizer}` is not defined yet"
+            return Code.MISSING, "", optimizer
         if o.get("kind") != "optimizer" or o.get("type") != "SGD":
-            return "wrong_optimizer", f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다 / must be torch.optim.SGD"
+            return Code.WRONG_OPTIMIZER, f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다 / must be torch.optim.SGD"
         got = o["groups"][0]["lr"]
         if not np.isclose(got, lr):
-            return "wrong_lr", f"`{optimizer}`: lr={got:g}"
+            return Code.WRONG_LR, f"`{optimizer}`: lr={got:g}"
         return None
 
     return check

@@ -35,7 +35,7 @@ def strip_code(source: str) -> str:
             out.append(f"{m.group(1)}{m.group(2)} = ..." if m else indent + "...")
         else:
             out.append(line)
-    collapsed = [l for i, l in enumerate(out) if not (i and l.strip() == "..." and out[i - 1] == l)]
+    collapsed = [s for i, s in enumerate(out) if not (i and s.strip() == "..." and out[i - 1] == s)]
     return "\n".join(collapsed)
 
 

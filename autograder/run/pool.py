@@ -1,0 +1,122 @@
+"""The grader's side of a worker: start one (sandboxed), send it runs, take back validated results.
+
+The worker itself (run/worker.py) runs inside the sandbox; this module runs in the grading process
+(the batch grader, or otter's runner through the plugin).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from autograder.run.protocol import Job, ProtocolError, RunResult
+from autograder.run.sandbox import worker_command
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+class WorkerError(RuntimeError):
+    """A worker could not start: nothing can be graded, so the batch stops with this message."""
+
+
+class Worker:
+    """One warm worker process, talking protocol lines over its stdin/stdout.
+
+    It starts on construction and warms up (imports torch) in the background; `ready()` waits for it.
+    `child_uid`: outside a sandbox, run the children under this unprivileged uid (the worker must be root).
+    """
+
+    def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
+        from autograder.spec.questions import QUESTIONS
+
+        self.questions = frozenset(QUESTIONS)
+        cmd, self.sandboxed = worker_command(sandbox)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
+        if child_uid is not None and not self.sandboxed:  # in the sandbox the worker has no capability to change uid
+            env["AUTOGRADER_CHILD_UID"] = str(child_uid)
+        if scratch is not None:
+            env["TMPDIR"] = str(scratch)
+        self.errors = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                                     env=env, cwd=PACKAGE_ROOT, start_new_session=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
+        threading.Thread(target=self._pump, daemon=True).start()
+        self._ready = False
+
+    def _pump(self) -> None:
+        """Read the worker's stdout into a queue; None marks its end."""
+        try:
+            for line in iter(lambda: self.proc.stdout.readline(1 << 26), b""):
+                self.lines.put(line)
+        except (OSError, ValueError):
+            pass
+        self.lines.put(None)
+
+    def ready(self) -> "Worker":
+        if not self._ready:
+            try:
+                answer = self.lines.get(timeout=120)
+            except queue.Empty:
+                answer = None
+            if not answer or b'"ready": true' not in answer:
+                self.close()
+                self.errors.seek(0)
+                raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
+            self._ready = True
+        return self
+
+    def run(self, job: Job) -> RunResult | None:
+        """The run's result, or None if the worker itself died or stopped answering."""
+        return self.receive(job) if self.send(job) else None
+
+    def send(self, job: Job) -> bool:
+        """Start a run; False if the worker is gone."""
+        self.ready()
+        try:
+            self.proc.stdin.write((job.to_json() + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            return False
+        return True
+
+    def receive(self, job: Job) -> RunResult | None:
+        """The result of the run `send` started, or None if the worker died or stopped answering."""
+        deadline = time.monotonic() + job.timeout + 60
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            try:
+                answer = RunResult.from_json(line, self.questions)
+            except (ProtocolError, ValueError, TypeError) as e:
+                self.dropped += 1
+                answer = RunResult(job=job.job, run=job.run, status="crashed",
+                                   reason=f"the worker's answer was not valid ({str(e)[:100]})")
+                return answer
+            if (answer.job, answer.run) == (job.job, job.run):
+                return answer
+            self.dropped += 1  # not the job we asked for: never anyone's result
+
+    def close(self) -> None:
+        """End of input lets the worker clean up its folder; one that does not go at once is killed."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(2)
+        except Exception:
+            pass
+        try:
+            self.proc.kill()
+            self.proc.wait(10)
+        except Exception:
+            pass
+        if not self.errors.closed:
+            self.errors.close()
