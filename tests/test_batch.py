@@ -173,3 +173,15 @@ def test_ctrl_c_keeps_everything_finished(tmp_path):
     assert {f"quick{i}" for i in range(3)} <= set(table)
     assert all(table[f"quick{i}"]["status"] == "graded" for i in range(3))
     assert not any(name.startswith("slow") for name in table)
+
+
+def test_a_stale_or_forged_results_file_is_refused_with_a_message_not_a_crash(tmp_path):
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    (out / "results" / "stale.json").write_text('{"submission": "stale", "score": 60}')
+    (out / "results" / "forged.json").write_text('{"submission": "x", "status": "graded", "reason": "", "score": 1000,'
+                                                 ' "max_score": 60, "questions": {"everything": 1000}, "records": []}')
+    messages = []
+    grade([str(EXAMPLES / "blank.ipynb")], out, Options(jobs=1, sandbox=False, scratch=tmp_path), log=messages.append)
+    assert sorted(r["submission"] for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))) == ["blank"]
+    assert sum("ignored in" in m for m in messages) == 2

@@ -88,7 +88,10 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     if options.sandbox and bwrap_problem():
         raise WorkerError(f"{NO_SANDBOX}\n({bwrap_problem()})")
     out.mkdir(parents=True, exist_ok=True)
-    graded_before = {identity(r): r.get("submission") for r in load_results(out)}
+    refused: list[str] = []
+    graded_before = {identity(r): r.get("submission") for r in load_results(out, refused)}
+    for line in refused:
+        log(f"ignored in {out / 'results'} (not a result this grader wrote): {line}")
     todo = [s for s in submissions
             if options.force or graded_before.get((s.source, s.student, s.sha256)) != s.stem]
     skipped = len(submissions) - len(todo)

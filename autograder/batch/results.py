@@ -41,13 +41,39 @@ def write_result(out: Path, result: dict[str, Any]) -> Path:
     return path
 
 
-def load_results(out: Path) -> list[dict[str, Any]]:
+RECORD_KEYS = {"question": str, "check": str, "points": (int, float), "max_points": (int, float), "passed": bool,
+               "hidden": bool, "message": dict}
+
+
+def validate(result: Any) -> dict[str, Any]:
+    """A per-submission result as the grader writes it, or ValueError saying what is wrong: a stale
+    file from another version, or a forged one, is refused with a message, never a KeyError later."""
+    if not isinstance(result, dict):
+        raise ValueError("not an object")
+    for key, kind in (("submission", str), ("status", str), ("reason", str), ("score", (int, float)),
+                      ("max_score", (int, float)), ("questions", dict), ("records", list)):
+        if not isinstance(result.get(key), kind) or isinstance(result.get(key), bool):
+            raise ValueError(f"{key!r} is missing or of the wrong type")
+    if result["status"] not in STATUSES:
+        raise ValueError(f"unknown status {result['status'][:40]!r}")
+    if set(result["questions"]) != set(QUESTIONS) or not all(
+            isinstance(v, (int, float)) for v in result["questions"].values()):
+        raise ValueError("its questions are not this homework's")
+    for rec in result["records"]:
+        if not isinstance(rec, dict) or any(not isinstance(rec.get(k), t) for k, t in RECORD_KEYS.items()):
+            raise ValueError("a malformed check record")
+    return result
+
+
+def load_results(out: Path, refused: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every valid result in out/results; what is refused (and why) is appended to `refused`."""
     results = []
     for path in sorted((out / "results").glob("*.json")):
         try:
-            results.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue  # a file we did not write completely cannot exist (atomic); anything else is not ours
+            results.append(validate(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as e:  # ours are written atomically: anything else is not ours
+            if refused is not None:
+                refused.append(f"{path.name}: {e}")
     return results
 
 

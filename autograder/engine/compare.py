@@ -87,6 +87,12 @@ def close(actual: np.ndarray, expected: Any, rtol: float = RTOL, atol: float = A
     return actual.shape == expected.shape and bool(np.all(np.abs(actual - expected) <= atol + rtol * np.abs(expected)))
 
 
+def rounded(values: Any) -> Any:
+    """A short rendering of numbers for records and reports: up to 4 of them, to 6 decimals."""
+    arr = np.asarray(values, dtype=np.float64)
+    return [round(float(v), 6) for v in arr.reshape(-1)] if arr.size <= 4 else f"array shape {tuple(arr.shape)}"
+
+
 def summary(value: dict[str, Any] | None) -> Any:
     """A short, JSON-able rendering of a captured value for records and reports."""
     if value is None:
@@ -96,9 +102,7 @@ def summary(value: dict[str, Any] | None) -> Any:
         return round(value["value"], 6)
     if kind in ("tensor", "array") and value.get("values") is not None:
         arr = np.asarray(value["values"], dtype=np.float64)
-        if arr.size <= 4:
-            return [round(float(v), 6) for v in arr.reshape(-1)]
-        return f"{kind} shape {tuple(value['shape'])}"
+        return rounded(arr) if arr.size <= 4 else f"{kind} shape {tuple(value['shape'])}"
     if kind == "module":
         return f"{value['type']}"
     return kind if kind != "other" else value.get("type")

@@ -22,18 +22,13 @@ from typing import Any
 import numpy as np
 
 from autograder.engine.checks import Context, refusal_finding
-from autograder.engine.compare import Refusal, close, lookup, summary
+from autograder.engine.compare import Refusal, close, lookup, rounded, summary
 from autograder.engine.own import IMPLIED
 from autograder.engine.records import Record
 from autograder.spec import questions
 from autograder.spec.codes import Code, Kind
 from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers
 from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
-
-
-def _rounded(value: Any) -> Any:
-    arr = np.asarray(value, dtype=float)
-    return [round(float(v), 6) for v in arr.reshape(-1)] if arr.size <= 4 else f"array shape {arr.shape}"
 
 
 class Grader:
@@ -85,7 +80,7 @@ class Grader:
         record = Record(
             question=q.question, check=q.path, points=0.0, max_points=float(q.points if hidden else 0),
             passed=False, hidden=hidden, student=summary(ctx.get(q.path)),
-            expected=_rounded(expected) if hidden else None,
+            expected=rounded(expected) if hidden else None,
         )
 
         def fail(code: Code | None, detail: str = "", name: str | None = None) -> Record:
