@@ -66,3 +66,14 @@ def test_the_closed_form_loops_agree_with_the_torch_loops_far_inside_the_toleran
     for zero_grad in (True, False):
         closed = gradient_descent(X, y, np.asarray(ref.W_INIT), ref.LR, ref.EPOCHS, zero_grad)
         assert closed == pytest.approx(ref.train(data, zero_grad=zero_grad), abs=1e-5)
+
+
+def test_data_drawn_in_several_threads_at_once_are_each_their_seeds_data():
+    """The grader draws each submission's fresh data in its own thread: no draw may disturb another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = list(range(1000, 1064))
+    alone = {s: ref.make_data(s).y for s in seeds}
+    with ThreadPoolExecutor(8) as pool:
+        together = dict(zip(seeds, pool.map(lambda s: ref.make_data(s).y, seeds * 1)))
+    assert all(torch.equal(alone[s], together[s]) for s in seeds)
