@@ -87,6 +87,19 @@ for folder in ("/dev/shm", "/tmp", "/var/tmp", os.path.dirname(os.getcwd()), os.
         print("SAW-PLANTED-FILE in", folder)
 """
 
+# a System V shared memory segment outlives its process: one submission leaves one for the next
+SYSV_KEY = 0x4857_0404
+PLANT_SYSV = f"""
+import ctypes
+libc = ctypes.CDLL(None)
+shmid = libc.shmget({SYSV_KEY}, 4096, 0o1000 | 0o666)
+"""
+LOOK_SYSV = f"""
+import ctypes
+if ctypes.CDLL(None).shmget({SYSV_KEY}, 0, 0) != -1:
+    print("SAW-PLANTED-SEGMENT")
+"""
+
 SETSID = 'import subprocess\nsubprocess.Popen(["sleep", "601"], start_new_session=True)'
 DOUBLE_FORK = """
 import os
@@ -231,3 +244,10 @@ def test_the_sandbox_works_through_a_symlinked_venv(tmp_path):
     probe = "from autograder.run.sandbox import bwrap_problem, worker_command; print(bwrap_problem(), worker_command()[1])"
     proc = subprocess.run([str(link / "bin" / "python"), "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.split() == ["None", "True"], proc.stderr
+
+
+@needs_bwrap
+def test_shared_memory_left_by_one_submission_is_gone_for_the_next(tmp_path):
+    rows, _ = batch(tmp_path, {"a_planter": blank_with(PLANT_SYSV), "b_looker": blank_with(LOOK_SYSV)})
+    assert rows["a_planter"]["status"] == rows["b_looker"]["status"] == "graded"
+    assert "SAW-PLANTED-SEGMENT" not in rows["b_looker"]["output"]

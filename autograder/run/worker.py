@@ -240,6 +240,7 @@ def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
         _remove(os.path.join(base, name), device)
     if not (sandboxed or uid is not None):
         return
+    _wipe_sysv_ipc(None if sandboxed else uid)
     for top in SHARED_WRITABLE:
         try:
             device = os.lstat(top).st_dev
@@ -253,6 +254,28 @@ def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
                 continue
             if entry.path != base and (sandboxed or st.st_uid == uid):
                 _remove(entry.path, device)
+
+
+_IPC_RMID = 0
+_SYSV = (  # /proc/sysvipc/<kind>, the column of the owner's uid, how to remove one
+    ("shm", 7, lambda i: _libc.shmctl(i, _IPC_RMID, None)),
+    ("sem", 4, lambda i: _libc.semctl(i, 0, _IPC_RMID)),
+    ("msg", 7, lambda i: _libc.msgctl(i, _IPC_RMID, None)),
+)
+
+
+def _wipe_sysv_ipc(uid: int | None) -> None:
+    """System V shared memory, semaphores and message queues outlive the process that made them:
+    remove every one in the sandbox's IPC namespace (outside it, those of the child's uid)."""
+    for kind, uid_column, remove in _SYSV:
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                rows = [line.split() for line in f.readlines()[1:]]
+        except OSError:
+            continue
+        for row in rows:
+            if uid is None or int(row[uid_column]) == uid:
+                remove(int(row[1]))
 
 
 def _remove(path: str, device: int) -> None:
