@@ -97,11 +97,9 @@ class Worker:
                 return None
             try:
                 answer = RunResult.from_json(line, self.questions)
-            except (ProtocolError, ValueError, TypeError) as e:
-                self.dropped += 1
-                answer = RunResult(job=job.job, run=job.run, status="crashed",
-                                   reason=f"the worker's answer was not valid ({str(e)[:100]})")
-                return answer
+            except (ProtocolError, ValueError, TypeError):
+                self.dropped += 1  # not a valid answer: never anyone's result, and no one's crash
+                continue
             if (answer.job, answer.run) == (job.job, job.run):
                 return answer
             self.dropped += 1  # not the job we asked for: never anyone's result
