@@ -168,7 +168,6 @@ class RunResult:
     errors: list[CellError] = field(default_factory=list)
     output: str = ""
     seconds: float = 0.0
-    dropped: int = 0  # messages refused (forged for another job, or malformed before the run was failed)
 
     def fail(self, status: str, reason: str) -> None:
         """The first failure is the one reported."""
@@ -199,7 +198,7 @@ class RunResult:
                    reason=_text(d.get("reason", ""), "a reason"),
                    snapshots={q: snapshot(s, questions) for q, s in snaps.items()},
                    errors=[cell_error(e) for e in errors], output=_text(d.get("output", ""), "output", 2 * 10**5),
-                   seconds=_number(d.get("seconds", 0.0), "seconds"), dropped=int(_number(d.get("dropped", 0), "dropped")))
+                   seconds=_number(d.get("seconds", 0.0), "seconds"))
 
 
 def cell_error(e: Any) -> CellError:

@@ -151,8 +151,7 @@ def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
 
         from autograder.run.execute import run_cells
 
-        cells, job = job.cells, None  # the job itself is not left for student code to find
-        run_cells(cells, on_error=on_error, on_snapshot=share)
+        run_cells(job.cells, on_error=on_error, on_snapshot=share)  # the job holds this run's cells only
         send({"output": out.text()})
         send({"done": True})
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the worker
