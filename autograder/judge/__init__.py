@@ -25,19 +25,16 @@ class Verdict:
         return round(sum(self.scores.values()), 6)
 
 
-def judge(official: RunResult | None, fresh: RunResult | None, reference: Any, fresh_reference: Any,
-          problem: str = "") -> Verdict:
+def judge(official: RunResult, fresh: RunResult | None, reference: Any, fresh_reference: Any) -> Verdict:
     """Grade the official run's snapshots against the reference, verified by the fresh run.
 
-    `official` is None when the submission never ran (`problem` says why). The status is the
-    official run's; a second run that did not finish turns a graded one into its own status,
-    since nothing can then be verified.
+    The status is the official run's; a second run that did not finish turns a graded one into its
+    own status, since nothing can then be verified. (A submission that never ran gets its Verdict
+    from its caller, which knows why.)
     """
     from autograder.engine.compare import expand
     from autograder.engine.grading import grade_submission, question_scores
 
-    if official is None:
-        return Verdict("crashed", problem or "the notebook did not run")
     status, reason = official.status, official.reason
     if status == "graded" and fresh is not None and fresh.status != "graded":
         status, reason = fresh.status, f"on the second run, on fresh data: {fresh.reason}"
