@@ -7,14 +7,40 @@ ROOT = Path(__file__).resolve().parent.parent  # pytest.ini puts it and tests/ o
 EXAMPLES = ROOT / "examples" / "submissions"
 
 
+# The plugin's limits in the test build: no honest notebook here needs more than a few seconds, and
+# an attack that runs until it is stopped should not hold the suite for the product's 120 s.
+TEST_LIMITS = {"timeout": 30, "memory_mb": 1024}
+
+
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory):
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder that every xdist worker of this test run shares (this process's own without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+@pytest.fixture(scope="session")
+def dist(shared):
     """A fresh build of dist/ (student folder and autograder.zip), made once per test run."""
+    from filelock import FileLock
+
     from autograder.build.dist import build
 
-    out = tmp_path_factory.mktemp("dist")
-    build(out)
+    out = shared / "dist"
+    with FileLock(str(shared / "dist.lock")):
+        if not (out / "built").exists():
+            build(out, limits=TEST_LIMITS)
+            (out / "built").touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def otter(dist):
+    """otter(paths) -> {path: results.json of a real otter run with dist/autograder.zip}, each
+    notebook (name and bytes) run once for the whole test run, whichever test asks first."""
+    from otter_cache import otter_results
+
+    return lambda paths: otter_results(list(paths), dist / "autograder.zip", dist / "otter-results")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 batch path and on the Gradescope path (otter run with dist/autograder.zip and its plugin)."""
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import attacks
 import nbformat
@@ -10,11 +9,10 @@ import pytest
 
 from autograder.batch.grade import Options, grade
 from autograder.batch.results import STATUSES, load_results
-from autograder.otter.baseline import otter_run
 
 
 @pytest.fixture(scope="module")
-def graded(dist, tmp_path_factory):
+def graded(otter, tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacks")
     out = tmp_path_factory.mktemp("out")
     bases = {b for b, _, _ in attacks.ATTACKS.values()} - {"hard_coded"} | {"blank"}
@@ -25,10 +23,15 @@ def graded(dist, tmp_path_factory):
     grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
     batch = {r["submission"]: r for r in load_results(out)}
     notebooks = sorted(folder.glob("*.ipynb"))
-    with ThreadPoolExecutor(2) as pool:
-        gradescope = dict(zip([p.stem for p in notebooks],
-                              pool.map(lambda p: otter_run(p, dist / "autograder.zip"), notebooks)))
+    gradescope = {path.stem: results for path, results in otter(notebooks).items()}
     return batch, gradescope, out
+
+
+def otter_total(results) -> float:
+    if isinstance(results, Exception):
+        pytest.fail(f"otter run gave no results: {results}")
+    assert results["tests"], "a results.json with the questions in it"
+    return sum(t.get("score", 0) for t in results["tests"] if "max_score" in t)
 
 
 def baseline(name):
@@ -47,10 +50,7 @@ def test_batch_path_gives_no_unearned_point(graded, name):
 @pytest.mark.parametrize("name", sorted(attacks.ATTACKS))
 def test_gradescope_path_gives_no_unearned_point(graded, name):
     _, gradescope, _ = graded
-    def total(results):
-        return sum(t.get("score", 0) for t in results["tests"] if "max_score" in t)
-    assert total(gradescope[name]) <= total(gradescope[baseline(name)])
-    assert gradescope[name]["tests"], "a results.json with the questions in it"
+    assert otter_total(gradescope[name]) <= otter_total(gradescope[baseline(name)])
 
 
 def test_hard_coded_names_the_mistake_on_every_scored_quantity(graded):
@@ -69,7 +69,7 @@ def test_the_solution_still_scores_full_marks_on_both_paths(graded):
 
     batch, gradescope, _ = graded
     assert batch["base_solution"]["score"] == total_points()
-    assert sum(t.get("score", 0) for t in gradescope["base_solution"]["tests"] if "max_score" in t) == total_points()
+    assert otter_total(gradescope["base_solution"]) == total_points()
 
 
 def test_every_notebook_keeps_its_own_result_and_the_grades_csv_is_the_graders(graded):

@@ -66,3 +66,17 @@ def test_template_is_the_solution_stripped():
     checks = [c.source for c in have.cells if c.source.startswith("grader.check(")]
     assert checks == [f'grader.check("{q}")' for q in QUESTIONS]
     assert have.cells[-1].source.strip().endswith("grader.export(pdf=False, run_tests=True)")
+
+
+def test_zip_test_cases_only_fail_closed_so_no_run_without_the_plugin_earns_a_point(dist):
+    """The plugin writes every case's result; a kernel that ran the cases itself could pass none,
+    whatever its namespace holds."""
+    from otter.test_files.exception_test import ExceptionTestFile
+
+    with zipfile.ZipFile(dist / "autograder.zip") as zf:
+        for name in QUESTIONS:
+            test_file = ExceptionTestFile.from_string(zf.read(f"tests/{name}.py").decode(), path=f"tests/{name}.py")
+            test_file.run({})  # what otter's kernel does with each file
+            assert len(test_file.test_case_results) == 2 * len(QUESTIONS[name].quantities)
+            for result in test_file.test_case_results:
+                assert not result.passed and "graded outside this kernel" in result.message, (name, result)

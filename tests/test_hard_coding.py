@@ -3,19 +3,17 @@ more than its honest baseline, on the batch path and on the Gradescope path (ott
 dist/autograder.zip and its plugin); the controls (the solution, the lecture's code, the blank
 template) score exactly what they earn.
 
-All notebooks are graded in one batch call and, on the otter path, two at a time; a second, small
+All notebooks are graded in one batch call and, on the otter path, through the session's otter cache; a second, small
 batch grades three of them on fresh data chosen to give nearly the lecture's answers.
 """
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import hardcode_attacks as hc
 import pytest
 
 from autograder.batch.grade import Options, grade
 from autograder.batch.results import load_results
-from autograder.otter.baseline import otter_run
 from autograder.spec.questions import QUANTITIES, total_points
 
 ATTACKS = sorted(hc.ATTACKS)
@@ -49,17 +47,9 @@ def batch(notebooks, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def otter(notebooks, dist):
+def otter_graded(notebooks, otter):
     _, paths = notebooks
-
-    def run(path):
-        try:
-            return otter_run(path, dist / "autograder.zip")
-        except Exception as e:  # noqa: BLE001 - the test of that notebook reports it
-            return e
-
-    with ThreadPoolExecutor(2) as pool:
-        return dict(zip([p.stem for p in paths], pool.map(run, paths)))
+    return {path.stem: results for path, results in otter(paths).items()}
 
 
 def otter_total(results) -> float:
@@ -177,16 +167,16 @@ def test_batch_typed_in_values_earn_nothing_when_the_fresh_data_give_nearly_the_
 # --- the otter path (Gradescope) ----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ATTACKS)
-def test_otter_attack_scores_no_more_than_its_honest_baseline(otter, name):
-    total = otter_total(otter[name])
-    assert total <= EXPECTED[name], otter[name]["question_scores"]
+def test_otter_attack_scores_no_more_than_its_honest_baseline(otter_graded, name):
+    total = otter_total(otter_graded[name])
+    assert total <= EXPECTED[name], otter_graded[name]["question_scores"]
 
 
 @pytest.mark.parametrize("name", CONTROLS)
-def test_otter_control_scores_exactly_what_it_earns(otter, name):
-    assert otter_total(otter[name]) == EXPECTED[name], otter[name]["question_scores"]
+def test_otter_control_scores_exactly_what_it_earns(otter_graded, name):
+    assert otter_total(otter_graded[name]) == EXPECTED[name], otter_graded[name]["question_scores"]
 
 
-def test_otter_redrawn_noise_keeps_only_the_predictions(otter):
-    scores = otter[REDRAWN]["question_scores"]
+def test_otter_redrawn_noise_keeps_only_the_predictions(otter_graded):
+    scores = otter_graded[REDRAWN]["question_scores"]
     assert {q: scores[q] for q in scores if scores[q]} == {f"method{m}": 2.0 for m in range(1, 7)}

@@ -5,6 +5,7 @@ out) and dist/autograder.zip (otter generate: hidden tests, reference, pinned re
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import zipfile
@@ -66,17 +67,26 @@ def build_student(dist: Path) -> Path:
     return out
 
 
-def build_autograder(dist: Path) -> Path:
+PLUGIN = "autograder.otter.plugin.SandboxedGrading"
+
+
+def build_autograder(dist: Path, limits: dict | None = None) -> Path:
+    """`limits` (e.g. {"timeout": 30}) are written into the zip's otter_config.json for the plugin."""
     from otter.generate import main as otter_generate
 
     stage = dist / "autograder-src"
     shutil.rmtree(stage, ignore_errors=True)
-    write_tests(stage / "tests", with_hidden=True)
+    write_tests(stage / "tests", with_hidden=True, by_plugin=True)
     shutil.copytree(ROOT / "autograder", stage / "autograder", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (stage / "solutions").mkdir()
     for name in ("__init__.py", "reference.py"):
         shutil.copy2(ROOT / "solutions" / name, stage / "solutions" / name)
-    shutil.copy2(ROOT / "otter_config.json", stage / "otter_config.json")
+    config = json.loads((ROOT / "otter_config.json").read_text(encoding="utf-8"))
+    if PLUGIN not in config.get("plugins", []):
+        raise SystemExit(f"otter_config.json must name the plugin {PLUGIN}: the zip's test cases only fail closed")
+    if limits:
+        config["plugins"] = [{PLUGIN: limits} if p == PLUGIN else p for p in config["plugins"]]
+    (stage / "otter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     shutil.copy2(ROOT / "pyproject.toml", stage / "pyproject.toml")
     shutil.copy2(REQUIREMENTS, stage / "requirements.txt")
     out = (dist / "autograder.zip").resolve()
@@ -122,7 +132,7 @@ def _chdir(path: Path):
         os.chdir(old)
 
 
-def build(dist: Path = ROOT / "dist") -> dict[str, Path]:
+def build(dist: Path = ROOT / "dist", limits: dict | None = None) -> dict[str, Path]:
     check_template_in_sync()
     dist.mkdir(parents=True, exist_ok=True)
-    return {"student": build_student(dist), "autograder": build_autograder(dist)}
+    return {"student": build_student(dist), "autograder": build_autograder(dist, limits)}

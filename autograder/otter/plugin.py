@@ -1,16 +1,19 @@
 """Otter plugin: on Gradescope (and `otter run`), grade as the batch grader does.
 
-otter_config.json names it: "plugins": ["autograder.otter.plugin.SandboxedGrading"].
+otter_config.json names it: "plugins": ["autograder.otter.plugin.SandboxedGrading"] (or, with
+limits, [{"autograder.otter.plugin.SandboxedGrading": {"timeout": 60, "memory_mb": 1024}}]).
 
-    before_grading    nothing of the student's has run yet: compute the expected values, read the
-                      submission's cells, write a fallback results.json, take the reference off the
-                      disk, and close the autograder's folders to other users
-    before_execution  run the submission in a worker with a wall-clock and memory limit: the official
-                      run, then (only after it ended) the run on fresh data, each in a child of its
-                      own; sandboxed where bubblewrap works, else, when otter runs as root (Gradescope),
-                      as an unprivileged user; otter's own kernel is handed an empty notebook
-    after_grading     judge.judge the plain-data runs here, in the runner process, and write every
-                      test case's result, message and score over what otter's kernel reported
+    before_grading    nothing of the student's has run yet: read the submission's cells, start the
+                      worker (it warms up meanwhile), compute the expected values, write a fallback
+                      results.json, take the reference off the disk, and close the autograder's
+                      folders to other users
+    before_execution  start the runs in the worker, in the background, with a wall-clock and memory
+                      limit: the official run, then (only after it ended) the run on fresh data, each
+                      in a child of its own; sandboxed where bubblewrap works, else, when otter runs
+                      as root (Gradescope), as an unprivileged user. Otter's own kernel is handed an
+                      empty notebook and runs meanwhile; its test cases only fail closed
+    after_grading     wait for the runs, judge.judge their plain data here, in the runner process, and
+                      write every test case's result, message and score over what otter's kernel reported
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -33,18 +37,24 @@ FALLBACK = "채점이 끝나지 않았습니다. 조교에게 알려 주세요. 
 class SandboxedGrading(AbstractOtterPlugin):
     def before_grading(self, config):
         from autograder.run.notebook import InvalidNotebook, code_cells
+        from autograder.run.pool import Worker, WorkerError
 
         submission = Path(os.getcwd())  # otter runs plugins in the submission folder
         sys.path.insert(0, str(submission))  # otter copied solutions/ here
-        from autograder.judge.expected import computed, expected_values
-
-        self.reference = computed(expected_values())
         self.limits = {k: v for k, v in {**LIMITS, **(self.plugin_config or {})}.items() if k in LIMITS}
-        self.problem, self.cells, self.runs = "", None, None
+        self.problem, self.cells, self.runs, self.worker, self.running = "", None, None, None, None
         try:
             self.cells = code_cells(Path(self.submission_path).read_bytes())
         except (InvalidNotebook, OSError) as e:
             self.problem = str(e)
+        if self.cells is not None:
+            try:  # it imports torch while the reference is computed here; no run starts before the secrets are gone
+                self.worker = Worker(sandbox=True, child_uid=CHILD_UID if os.geteuid() == 0 else None)
+            except WorkerError as e:
+                self.problem = str(e)
+        from autograder.judge.expected import computed, expected_values
+
+        self.reference = computed(expected_values())
         root = submission.parent
         write_results(root / "results" / "results.json", FALLBACK)
         for path in (submission / "solutions", root / "source" / "files" / "solutions",
@@ -56,34 +66,39 @@ class SandboxedGrading(AbstractOtterPlugin):
                     os.chmod(path, 0o700)
 
     def before_execution(self, submission):
+        if self.worker is not None:  # runs while otter's kernel runs its (empty) notebook
+            self.running = threading.Thread(target=self._run_both, daemon=True)
+            self.running.start()
+        return nbformat.v4.new_notebook()
+
+    def _run_both(self) -> None:
         from autograder.judge.expected import fresh_reference
-        from autograder.run.pool import Worker, WorkerError
+        from autograder.run.pool import WorkerError
         from autograder.run.protocol import Job
         from autograder.run.reseed import reseed
 
-        if self.cells is not None:
-            uid = CHILD_UID if os.geteuid() == 0 else None
-            try:
-                worker = Worker(sandbox=True, child_uid=uid)
-            except WorkerError as e:
-                self.problem = str(e)
-            else:
-                try:
-                    official = worker.run(Job("submission", 0, self.cells, **self.limits))
-                    self.fresh = fresh_reference()  # drawn only now: the official run never held it
-                    again = reseed(self.cells, self.fresh.seed)
-                    fresh = worker.run(Job("submission", 1, again, **self.limits)) if again and official else None
-                    self.runs = (official, fresh)
-                    if official is None or (again and fresh is None):
-                        self.problem = "the grading worker died while running this notebook"
-                finally:
-                    worker.close()
-        return nbformat.v4.new_notebook()
+        worker = self.worker
+        try:
+            official = worker.run(Job("submission", 0, self.cells, **self.limits))
+            self.fresh = fresh_reference()  # drawn only now: the official run never held it
+            again = reseed(self.cells, self.fresh.seed)
+            fresh = worker.run(Job("submission", 1, again, **self.limits)) if again and official else None
+            self.runs = (official, fresh)
+            if official is None or (again and fresh is None):
+                self.problem = "the grading worker died while running this notebook"
+        except WorkerError as e:
+            self.problem = str(e)
+        except Exception as e:  # noqa: BLE001 - reported as a crash of this submission, never a score
+            self.problem = f"grading failed ({type(e).__name__})"
+        finally:
+            worker.close()
 
     def after_grading(self, results):
         from autograder.judge import Verdict, judge
 
         results._catastrophic_error = None  # the kernel ran nothing of the student's
+        if self.running is not None:
+            self.running.join()  # the worker's own time limits end it
         if self.cells is None:
             verdict = Verdict("invalid", self.problem)
         elif self.runs is None or self.problem:

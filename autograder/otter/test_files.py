@@ -2,6 +2,10 @@
 
 Every case is a two-line body that imports the check engine inside itself, never from the
 student's globals. The student's copy holds only the public cases.
+
+In dist/autograder.zip the plugin (otter/plugin.py) grades outside otter's kernel and writes every
+case's result; there each case's body only fails closed, so the kernel imports nothing heavy and a
+run without the plugin could never pass a case.
 """
 
 from __future__ import annotations
@@ -40,26 +44,39 @@ def {func}(env):
 '''
 
 
+GRADED_BY_PLUGIN = '''
+
+@test_case(name="{case}", points={points}, hidden={hidden})
+def {func}(env):
+    raise AssertionError("graded outside this kernel by autograder.otter.plugin.SandboxedGrading")
+'''
+
+
 def _ident(path: str) -> str:
     return "test_" + "".join(ch if ch.isalnum() else "_" for ch in path)
 
 
-def render(question: Question, with_hidden: bool) -> str:
+def render(question: Question, with_hidden: bool, by_plugin: bool = False) -> str:
+    """The question's test file: public cases (0 points), and with `with_hidden` the scored hidden
+    ones; with `by_plugin` the cases keep their names and points but only fail closed."""
     total = question.points if with_hidden else 0
     out = HEADER.format(name=question.name, points=total)
     for q in question.quantities:
-        out += CASE.format(case=q.path, points=0, func=_ident(q.path), question=question.name, quantity=q.path)
+        cases = [(q.path, 0, False, _ident(q.path), CASE)]
         if with_hidden:
-            out += HIDDEN_CASE.format(case=f"{q.path} (hidden)", points=q.points, func=_ident(q.path) + "_hidden",
-                                      question=question.name, quantity=q.path)
+            cases.append((f"{q.path} (hidden)", q.points, True, _ident(q.path) + "_hidden", HIDDEN_CASE))
+        for case, points, hidden, func, body in cases:
+            body = GRADED_BY_PLUGIN if by_plugin else body
+            out += body.format(case=case, points=points, hidden=hidden, func=func, question=question.name,
+                               quantity=q.path)
     return out
 
 
-def write_tests(directory: Path, with_hidden: bool) -> list[Path]:
+def write_tests(directory: Path, with_hidden: bool, by_plugin: bool = False) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for question in QUESTIONS.values():
         path = directory / f"{question.name}.py"
-        path.write_text(render(question, with_hidden), encoding="utf-8")
+        path.write_text(render(question, with_hidden, by_plugin), encoding="utf-8")
         paths.append(path)
     return paths
