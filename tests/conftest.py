@@ -50,6 +50,24 @@ def reference_values():
     return expected_values()
 
 
+@pytest.fixture(scope="session")
+def examples_batch(shared):
+    """examples/submissions graded once for the whole test run (jobs=2): the output folder, with
+    the grader's summary in summary.json. Tests read it; one that changes it works on a copy."""
+    import json
+
+    from filelock import FileLock
+
+    from autograder.batch.grade import Options, grade
+
+    out = shared / "examples-batch"
+    with FileLock(str(shared / "examples-batch.lock")):
+        if not (out / "summary.json").exists():
+            summary = grade([str(EXAMPLES)], out, Options(jobs=2, timeout=20, memory_mb=1024), log=lambda m: None)
+            (out / "summary.json").write_text(json.dumps(summary, default=str))
+    return out
+
+
 FRESH_SEED = 123456789
 
 

@@ -10,6 +10,11 @@ import pytest
 from autograder.batch.grade import Options, grade
 from autograder.batch.results import STATUSES, load_results
 
+# On the otter path the plugin runs each notebook in the same worker as the batch, and otter's kernel
+# runs none of it. The otter path takes the attacks whose effect depends on where they run (files,
+# processes, exits), one that goes for otter itself, one that forges in-kernel state, and a typed-in one.
+OTTER_PATH = ["files", "flood", "os_exit", "patch_otter", "forged_snapshots", "hard_coded"]
+
 
 @pytest.fixture(scope="module")
 def graded(otter, tmp_path_factory):
@@ -23,7 +28,8 @@ def graded(otter, tmp_path_factory):
     grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
     batch = {r["submission"]: r for r in load_results(out)}
     notebooks = sorted(folder.glob("*.ipynb"))
-    gradescope = {path.stem: results for path, results in otter(notebooks).items()}
+    on_otter = [p for p in notebooks if p.stem in OTTER_PATH or p.stem.startswith("base_")]
+    gradescope = {path.stem: results for path, results in otter(on_otter).items()}
     return batch, gradescope, out
 
 
@@ -47,7 +53,7 @@ def test_batch_path_gives_no_unearned_point(graded, name):
     assert r["status"] in STATUSES and (r["status"] == "graded" or r["reason"])
 
 
-@pytest.mark.parametrize("name", sorted(attacks.ATTACKS))
+@pytest.mark.parametrize("name", OTTER_PATH)
 def test_gradescope_path_gives_no_unearned_point(graded, name):
     _, gradescope, _ = graded
     assert otter_total(gradescope[name]) <= otter_total(gradescope[baseline(name)])

@@ -1,9 +1,10 @@
 """Never accuse an honest student: the fresh data of the second run must not change any grade.
 
 For the solution, the lecture's own code and every honest one-slip mutant, the scores and mistake
-codes are the same whichever fresh seed the grader draws, over 50 seeds drawn as the grader draws
-them (well-conditioned data only). Executed in this process's forks, two at a time: fast, and for
-tests only (these notebooks are our own).
+codes are the same whichever fresh seed the grader draws. 50 seeds are drawn as the grader draws
+them (well-conditioned data only). The solution and the lecture's code are graded on all 50; each
+mutant on 15 of them, in turn, so that every seed is tried on 7 or 8 mutants. Executed in this
+process's forks, two at a time: fast, and for tests only (these notebooks are our own).
 """
 
 import multiprocessing
@@ -23,7 +24,17 @@ from autograder.run.reseed import reseed
 from solutions import reference
 
 SEEDS = 50
-NOTEBOOKS = ["solution", "lecture", *sorted(mutants.SUITE)]
+PER_MUTANT = 15
+CONTROLS = ["solution", "lecture"]
+NOTEBOOKS = [*CONTROLS, *sorted(mutants.SUITE)]
+
+
+def seeds_of(name: str, all_seeds: list[int]) -> list[int]:
+    """All seeds for the controls; for the i-th mutant, PER_MUTANT seeds from position i * PER_MUTANT on."""
+    if name in CONTROLS:
+        return all_seeds
+    start = NOTEBOOKS.index(name) * PER_MUTANT
+    return [all_seeds[(start + k) % len(all_seeds)] for k in range(PER_MUTANT)]
 
 
 def seeds() -> list[int]:
@@ -58,7 +69,8 @@ def _task(args):
 @pytest.fixture(scope="module")
 def outcomes():
     official = {name: run_cells(cells_of(name)) for name in NOTEBOOKS}
-    tasks = [(name, official[name], seed) for name in NOTEBOOKS for seed in seeds()]
+    all_seeds = seeds()
+    tasks = [(name, official[name], seed) for name in NOTEBOOKS for seed in seeds_of(name, all_seeds)]
     with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
         found: dict[str, dict[int, tuple]] = {}
         for name, seed, result in pool.map(_task, tasks, chunksize=10):
@@ -66,10 +78,15 @@ def outcomes():
     return found
 
 
+def test_every_seed_is_tried_on_several_mutants():
+    tried = [seed for name in NOTEBOOKS if name not in CONTROLS for seed in seeds_of(name, list(range(SEEDS)))]
+    assert min(tried.count(seed) for seed in range(SEEDS)) >= 7
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_an_honest_notebook_gets_the_same_grade_on_every_fresh_seed(outcomes, name):
     by_seed = outcomes[name]
-    assert len(by_seed) == SEEDS
+    assert len(by_seed) == (SEEDS if name in CONTROLS else PER_MUTANT)
     first_seed, first = next(iter(by_seed.items()))
     differing = {seed: result[0] for seed, result in by_seed.items() if result != first}
     assert differing == {}, f"{name}: seed {first_seed} gives {first[0]}, these differ: {differing}"

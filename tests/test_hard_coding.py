@@ -3,7 +3,7 @@ more than its honest baseline, on the batch path and on the Gradescope path (ott
 dist/autograder.zip and its plugin); the controls (the solution, the lecture's code, the blank
 template) score exactly what they earn.
 
-All notebooks are graded in one batch call and, on the otter path, through the session's otter cache; a second, small
+All notebooks are graded in one batch call; a choice of them (OTTER_PATH) on the otter path too; a second, small
 batch grades three of them on fresh data chosen to give nearly the lecture's answers.
 """
 
@@ -46,10 +46,19 @@ def batch(notebooks, tmp_path_factory):
     return {r["submission"]: r for r in load_results(out)}
 
 
+# On the otter path the plugin runs the same worker, reseeding and judge as the batch: what differs
+# is where the code runs (otter's folders, the plugin's worker). So the otter path takes the attacks
+# that hide the second run in the file system, one of each other family, and the controls.
+OTTER_PATH = sorted({"second_run_file_in_cwd", "second_run_file_in_tmp", "second_run_file_in_home",
+                     "second_run_file_in_dev_shm", "hard_coded", "reseed_expression", "rng_state_kept_in_builtins",
+                     "second_run_flag_in_builtins", REDRAWN, "solution_with_gradients_typed_in",
+                     "solution_with_final_weights_typed_in"})
+
+
 @pytest.fixture(scope="module")
 def otter_graded(notebooks, otter):
     _, paths = notebooks
-    return {path.stem: results for path, results in otter(paths).items()}
+    return {path.stem: results for path, results in otter(p for p in paths if p.stem in OTTER_PATH + CONTROLS).items()}
 
 
 def otter_total(results) -> float:
@@ -147,7 +156,7 @@ def pinned(tmp_path_factory, monkeypatch_module):
     import autograder.batch.grade
 
     monkeypatch_module.setattr(autograder.batch.grade, "fresh_seed", coincident_first, raising=False)
-    grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=1, timeout=30, memory_mb=1024), log=lambda m: None)
     assert calls, "the grader no longer draws its fresh seed from autograder.run.reseed.fresh_seed: update this test"
     return {r["submission"]: r for r in load_results(out)}
 
@@ -166,7 +175,7 @@ def test_batch_typed_in_values_earn_nothing_when_the_fresh_data_give_nearly_the_
 
 # --- the otter path (Gradescope) ----------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ATTACKS)
+@pytest.mark.parametrize("name", OTTER_PATH)
 def test_otter_attack_scores_no_more_than_its_honest_baseline(otter_graded, name):
     total = otter_total(otter_graded[name])
     assert total <= EXPECTED[name], otter_graded[name]["question_scores"]

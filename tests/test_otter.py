@@ -4,8 +4,7 @@ The first test runs the `otter run` command line; the others take the session's 
 the same `otter.run.main` (tests/otter_cache.py).
 """
 
-import shutil
-
+import nbformat
 from conftest import EXAMPLES
 
 from autograder.otter.baseline import otter_run
@@ -23,8 +22,10 @@ def test_otter_run_command_gives_the_solution_full_marks(dist):
 
 
 def test_solution_saved_under_another_name_grades_the_same(otter, tmp_path):
+    nb = nbformat.read(EXAMPLES / "solution.ipynb", as_version=4)
+    nb.metadata["saved_as"] = "a copy"  # bytes of its own, so the cache cannot answer with the original's run
     renamed = tmp_path / "hw04 (1).ipynb"
-    shutil.copy(EXAMPLES / "solution.ipynb", renamed)
+    nbformat.write(nb, renamed)
     r = otter([renamed])[renamed]
     assert sum(scores(r).values()) == total_points()
 

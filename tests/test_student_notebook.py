@@ -29,8 +29,15 @@ def run_in_student_folder(dist, tmp_path, nb, export=False):
     }
 
 
-def test_solution_passes_every_public_check(dist, tmp_path):
-    outputs = run_in_student_folder(dist, tmp_path, mutants.mutant("solution"))
+@pytest.fixture(scope="module")
+def solved(dist, tmp_path_factory):
+    """The solution run once in a real kernel, export cell included: (check outputs, its folder)."""
+    tmp_path = tmp_path_factory.mktemp("solved")
+    return run_in_student_folder(dist, tmp_path, mutants.mutant("solution"), export=True), tmp_path / "student"
+
+
+def test_solution_passes_every_public_check(solved):
+    outputs, _ = solved
     assert set(outputs) == set(QUESTIONS)
     for question, text in outputs.items():
         assert "All test cases passed" in text, (question, text)
@@ -45,13 +52,13 @@ def test_a_mistake_is_named_at_its_check_cell(dist, tmp_path, name, question, co
     assert all("All test cases passed" in t for t in others.values()), others
 
 
-def test_the_export_cell_makes_a_zip_the_grader_accepts(dist, tmp_path):
+def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
     from autograder.batch.grade import Options, grade
     from autograder.batch.results import load_results
     from autograder.spec.questions import total_points
 
-    run_in_student_folder(dist, tmp_path, mutants.mutant("solution"), export=True)
-    exported = [z for z in (tmp_path / "student").glob("hw04_*.zip") if z.name != "hw04_student.zip"]
+    _, folder = solved
+    exported = [z for z in folder.glob("hw04_*.zip") if z.name != "hw04_student.zip"]
     assert len(exported) == 1
     grade([str(exported[0])], tmp_path / "out", Options(jobs=1), log=lambda m: None)
     (result,) = load_results(tmp_path / "out")
