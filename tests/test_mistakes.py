@@ -36,8 +36,11 @@ def test_mutant_gets_exactly_its_code_where_it_happened(name, reference_values):
             assert r.mistake is None and "earlier" in r.message["en"], (key(r), r.message)
 
 
-def test_every_catalogue_code_has_a_mutant():
+def test_every_catalogue_code_has_a_mutant_or_a_corpus_slip():
+    import slips_corpus
+
     named = {part for _, _, code in mutants.SUITE.values() for part in code.split("/")}
+    named |= {code for case in slips_corpus.SLIPS for code in case.expect.values()}  # tests/test_corpus.py
     assert named | {"hard_coded"} == set(CATALOGUE)  # hard_coded: test_hard_coded_answers_earn_nothing
 
 

@@ -126,8 +126,8 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
             item = judged.get()
             if item is None:
                 return
-            sub, official, fresh, fresh_ref, dropped = item
-            verdict = judge(official, fresh, reference, fresh_ref)
+            sub, official, fresh, fresh_ref, dropped, cells = item
+            verdict = judge(official, fresh, reference, fresh_ref, cells)
             try:
                 finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in official.errors],
                                   output=official.output, seconds=round(official.seconds + (fresh.seconds if fresh else 0), 3),
@@ -152,7 +152,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                                    memory_mb=options.memory_mb))
             if fresh is None:
                 return None
-        return sub, official, fresh, fresh_ref, worker.dropped - dropped  # answers for other jobs: never used
+        return sub, official, fresh, fresh_ref, worker.dropped - dropped, cells  # dropped: answers for other jobs
 
     def slot() -> None:
         worker: Worker | None = None

@@ -79,6 +79,7 @@ def _optimizer(o) -> dict[str, Any]:
     kind = _TYPE(o)
     groups = [
         {"lr": _FLOAT(g.get("lr", float("nan"))), "momentum": _FLOAT(g.get("momentum", 0.0) or 0.0),
+         "weight_decay": _FLOAT(g.get("weight_decay", 0.0) or 0.0), "nesterov": g.get("nesterov") is True,
          "n_params": _LEN(g["params"])}
         for g in _GETATTR(o, "param_groups")
     ]

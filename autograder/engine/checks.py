@@ -107,10 +107,9 @@ def linear(in_features: int, bias: bool, path: str | None = None) -> Check:
             return Code.NOT_LINEAR, str(v.get("type", v.get("kind")))
         has_bias = v["params"].get("bias") is not None
         if v.get("in_features") != in_features or has_bias != bias:
-            return Code.WRONG_BIAS, (
-                f"in_features={v.get('in_features')}, bias={has_bias}; "
-                f"필요한 것 / needed: in_features={in_features}, bias={bias}"
-            )
+            have = f"in_features={v.get('in_features')}, bias={has_bias}"
+            need = f"in_features={in_features}, bias={bias}"
+            return Code.WRONG_BIAS, {"ko": f"{have} 이지만 {need} 이어야 합니다", "en": f"{have}; needed: {need}"}
         return None
 
     return check
@@ -122,10 +121,35 @@ def sgd(optimizer: str, lr: float = LR) -> Check:
         if o.get("kind") in ("missing", "ellipsis"):
             return Code.MISSING, "", optimizer
         if o.get("kind") != "optimizer" or o.get("type") != "SGD":
-            return Code.WRONG_OPTIMIZER, f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다 / must be torch.optim.SGD"
+            return Code.WRONG_OPTIMIZER, {"ko": f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다",
+                                          "en": f"`{optimizer}` must be torch.optim.SGD"}
         got = o["groups"][0]["lr"]
         if not np.isclose(got, lr):
             return Code.WRONG_LR, f"`{optimizer}`: lr={got:g}"
+        return None
+
+    return check
+
+
+def plain_sgd(optimizer: str, lr: float = LR) -> Check:
+    """The training loop's optimizer: SGD with lr=0.1 and nothing else (no momentum, weight decay
+    or Nesterov), read from the optimizer the student built."""
+
+    def check(ctx, q):
+        o = ctx.get(optimizer)
+        if o.get("kind") in ("missing", "ellipsis"):
+            return Code.MISSING, "", optimizer
+        if o.get("kind") != "optimizer":
+            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: {o.get('type', o.get('kind'))}"
+        if o.get("type") != "SGD":
+            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: {o['type'].rsplit('.', 1)[-1]}"
+        group = o["groups"][0]
+        extras = [f"{k}={group[k]:g}" for k in ("momentum", "weight_decay") if group.get(k)]
+        extras += ["nesterov=True"] if group.get("nesterov") else []
+        if extras:
+            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: " + ", ".join(extras)
+        if not np.isclose(group["lr"], lr):
+            return Code.WRONG_LR, f"`{optimizer}`: lr={group['lr']:g}"
         return None
 
     return check

@@ -1,13 +1,16 @@
 """Grade one quantity from snapshots: the record a public or a hidden check produces.
 
-    gate        the value exists and fits the layout          else its refusal's code
+    gate        the value exists and fits the layout          else `cell_raised` if a cell that
+                                                                mentions it raised, else its refusal's code
     structure   nn.Linear with the right bias, SGD with lr=0.1  else that code
     reference   (hidden) equal to the reference                 → passed
     own values  equal to what the student's own values imply   → public: passed;
                 hidden: credit carried forward (CARRY_FORWARD of the points)
     data        (hidden) the data in scope are not the grader's → `data_mismatch`, named once
+    raised      a cell that mentions it raised before its check → `cell_raised` (a fact before inference)
     mistakes    the catalogue's recognisers for this kind       → that code
-    otherwise   an earlier quantity it depends on failed        → failed, no code: named there
+    otherwise   an earlier quantity it depends on failed        → failed, no code: named there (or, for
+                a gradient of a loss whose form is unknown, "cannot be checked")
                 public: `inconsistent`; hidden: `wrong_value`
 
 Hidden checks never take data from the student's namespace: the reference and every implied
@@ -24,20 +27,24 @@ import numpy as np
 from autograder.engine.checks import Context, refusal_finding
 from autograder.engine.compare import Refusal, close, lookup, rounded, summary
 from autograder.engine.own import IMPLIED
+from autograder.engine.raised import Raised
 from autograder.engine.records import Record
 from autograder.spec import questions
 from autograder.spec.codes import Code, Kind
-from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers
+from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers, unchecked
 from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
 
 
 class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
-    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None):
+    def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
+                 raised: list[Raised] = (), check_cells: dict[str, int] | None = None):
         self.snapshots = snapshots
         self.reference = reference
         self.data = reference.data if reference is not None else None  # the grader's data for this run
+        self.raised = list(raised)
+        self.check_cells = check_cells or {}
         self._done: dict[str, Record] = {}
         self._mismatch: str | None = None  # the first check named `data_mismatch`
 
@@ -63,6 +70,28 @@ class Grader:
         records = [self.grade(QUANTITIES[key]) for key in q.inputs]
         return any(not r.passed and not (r.mistake and CATALOGUE[r.mistake].slip) for r in records)
 
+    def _input_mistake(self, q: Quantity) -> str | None:
+        for key in q.inputs:
+            record = self.grade(QUANTITIES[key])
+            if not record.passed:
+                return record.mistake
+        return None
+
+    def _raised(self, q: Quantity) -> Raised | None:
+        """The first cell before this question's check that raised and mentions what makes the value."""
+        names = (q.path.split(".")[0], q.loss if q.kind == Kind.GRAD else "",
+                 f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else "")
+        before = self.check_cells.get(q.question)
+        return next((r for r in self.raised if (before is None or r.cell < before) and r.mentions(names)
+                     and not r.follows_a_blank(names)), None)
+
+    def _unknown_loss(self, q: Quantity) -> str | None:
+        """For a gradient: its loss when that loss is wrong in a form the grader does not know."""
+        if q.kind != Kind.GRAD:
+            return None
+        loss = self.grade(QUANTITIES[f"{q.method}:{q.loss}"])
+        return q.loss if not loss.passed and loss.mistake in (Code.WRONG_VALUE, Code.INCONSISTENT) else None
+
     def _data_differs(self, q: Quantity, ctx: Context) -> list[str]:
         """The data names this quantity uses whose values in scope are not the grader's."""
         layouts = {"X": "matrix", "y": "vector", "x": "vector"}
@@ -83,10 +112,15 @@ class Grader:
             expected=rounded(expected) if hidden else None,
         )
 
-        def fail(code: Code | None, detail: str = "", name: str | None = None) -> Record:
+        def fail(code: Code | None, detail: str | dict = "", name: str | None = None) -> Record:
+            if code in (Code.MISSING, Code.NONE, Code.NO_BACKWARD) and raised and not (refused and value.reason == "blank"):
+                code, detail, name = Code.CELL_RAISED, raised.detail(), None  # what is missing, a cell that raised lost
             consequence = code in (None, Code.WRONG_VALUE, Code.INCONSISTENT) or (refused and value.reason != "blank")
             earlier = self._failed_input(q) if consequence else None
-            if earlier:
+            unknown = self._unknown_loss(q) if earlier else None
+            if unknown:
+                record.message = unchecked(unknown)
+            elif earlier:
                 record.message = follows(earlier)
             else:
                 record.mistake, record.message = code, message(code, name or q.path, detail)
@@ -100,6 +134,9 @@ class Grader:
 
         value = ctx.array(q.path, q.layout)
         refused = isinstance(value, Refusal)
+        raised = self._raised(q) if self.raised else None
+        if raised and self._failed_input(q) and self._input_mistake(q) != Code.CELL_RAISED:
+            raised = None  # the cell raised because an earlier value was already wrong: named there
         if refused:
             return fail(*refusal_finding(value))
         for check in q.structure:
@@ -119,6 +156,8 @@ class Grader:
             if differ:
                 self._mismatch = q.path
                 return fail(Code.DATA_MISMATCH, ", ".join(differ))
+        if raised:
+            return fail(Code.CELL_RAISED, raised.detail())
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
             if detail is not None:
@@ -135,35 +174,39 @@ def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
     return close(value.reshape(-1), np.asarray(want, dtype=np.float64).reshape(-1), q.rtol, q.atol)
 
 
-def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None) -> Record:
+def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
+                   raised: list[Raised] = ()) -> Record:
     """The public record when `reference` is None, else the hidden one."""
-    return Grader(snapshots, reference).grade(q)
+    return Grader(snapshots, reference, raised).grade(q)
 
 
-def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True) -> list[Record]:
+def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True,
+              raised: list[Raised] = (), check_cells: dict[str, int] | None = None) -> list[Record]:
     """Every record of a submission: each quantity's public check (unless public=False), then its hidden one."""
-    graders = ([Grader(snapshots)] if public else []) + [Grader(snapshots, reference)]
+    graders = ([Grader(snapshots, None, raised, check_cells)] if public else []) + [
+        Grader(snapshots, reference, raised, check_cells)]
     return [g.grade(q) for q in QUANTITIES.values() for g in graders]
 
 
-def _unverified(official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None) -> str:
+def _unverified(official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None) -> dict | str:
     """Why the fresh run cannot vouch for the official one, or "" when it can."""
     if fresh is None:
-        return ("채점기가 데이터 셀의 seed 를 찾지 못해 새 데이터로 다시 실행할 수 없었습니다. 주어진 데이터 셀을 되살리세요. / "
-                "the grader could not find the data cell's seed to run it again on fresh data: restore the given data cell.")
+        return {"ko": "채점기가 데이터 셀의 seed 를 찾지 못해 새 데이터로 다시 실행할 수 없었습니다. 주어진 데이터 셀을 되살리세요.",
+                "en": "The grader could not find the data cell's seed to run it again on fresh data: restore the given data cell."}
     data = [(lookup(official.get("data", {}), n), lookup(fresh.get("data", {}), n)) for n in ("X", "y")]
     if all(a.get("values") is not None and a.get("values") == b.get("values") for a, b in data):
-        return ("채점기가 seed 를 바꿨는데도 데이터가 그대로였습니다. / "
-                "the data stayed the same when the grader changed the seed.")
+        return {"ko": "채점기가 seed 를 바꿨는데도 데이터가 그대로였습니다.",
+                "en": "The data stayed the same when the grader changed the seed."}
     return ""
 
 
-SECOND_RUN_DATA = ("두 번째 실행에서 데이터가 채점기가 만든 데이터와 달랐습니다. / "
-                   "on the second run the data in scope were not the data the grader made.")
+SECOND_RUN_DATA = {"ko": "두 번째 실행에서 데이터가 채점기가 만든 데이터와 달랐습니다.",
+                   "en": "On the second run the data in scope were not the data the grader made."}
 
 
 def grade_submission(
-    official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None, reference: Any, fresh_reference: Any
+    official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None, reference: Any, fresh_reference: Any,
+    raised: list[Raised] = (), check_cells: dict[str, int] | None = None,
 ) -> list[Record]:
     """Records of both runs combined. A hidden check earns its points only if it is right on both
     runs, each judged on the grader's own data for that run (equal to the reference, or carried
@@ -171,7 +214,7 @@ def grade_submission(
     every check when there was no fresh run (the seed could not be found) or when the notebook
     kept its data when the seed changed.
     """
-    records = grade_all(official, reference)
+    records = grade_all(official, reference, raised=raised, check_cells=check_cells)
     why = _unverified(official, fresh)
     again = {} if why else {(r.question, r.check): r for r in grade_all(fresh, fresh_reference, public=False)}
     for r in records:

@@ -17,11 +17,12 @@ def run_check(question: str, quantity: str, env: dict[str, Any], reference: Any 
     hidden case: the grading side passes it in) the value is judged against it; else publicly."""
     from autograder.engine.capture import capture
     from autograder.engine.grading import grade_quantity
+    from autograder.engine.raised import last_in_kernel
     from autograder.spec.questions import QUESTIONS
 
     spec = QUESTIONS[question]
     SNAPSHOTS[question] = capture(env, list(spec.names))
-    record = grade_quantity(spec.quantity(quantity), SNAPSHOTS, reference)
+    record = grade_quantity(spec.quantity(quantity), SNAPSHOTS, reference, raised=last_in_kernel())
     if record.points < record.max_points or not record.passed:
         # otter's cases are pass/fail: partial carried-forward credit cannot be given here
         raise AssertionError(record.feedback())

@@ -82,19 +82,20 @@ def loss(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     y, yh = _data(ctx, q.method, grader).y, _predictions(ctx, q, grader)
     if y is None or yh is None or y.size != yh.size:
         return None
-    return {"y": y, "yhat": yh, "implied": algebra.loss("mse", y, yh)}
+    shapes = {name: tuple(ctx.get(name, q.method).get("shape") or ()) for name in ("y", q.yhat)}
+    return {"y": y, "yhat": yh, "implied": algebra.loss("mse", y, yh), "shapes": shapes}
 
 
-def _loss_variant(ctx: Context, q, grader: Any | None) -> tuple[str, np.ndarray, np.ndarray] | None:
-    """Which loss the student computed (mse, or one of the mistaken variants), from its value."""
-    y, yh = _data(ctx, q.method, grader).y, _predictions(ctx, q, grader)
+def _loss_variant(ctx: Context, q, grader: Any | None) -> tuple[str, np.ndarray, Any] | None:
+    """Which loss the student computed (mse, or a variant the catalogue knows), from its value:
+    (its name, its derivative by yhat, the data)."""
+    data = _data(ctx, q.method, grader)
+    y, yh = data.y, _predictions(ctx, q, grader)
     value = _arr(ctx, q.loss, "scalar", q.method)
     if y is None or yh is None or value is None or y.size != yh.size:
         return None
-    for name in algebra.LOSSES:
-        if close(value, algebra.loss(name, y, yh)):
-            return name, y, yh
-    return None
+    found = algebra.identify_loss(float(value.reshape(-1)[0]), y, yh, close)
+    return None if found is None else (found[0], found[1], data)
 
 
 def grad(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
@@ -102,9 +103,7 @@ def grad(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     found = _loss_variant(ctx, q, grader)
     if found is None:
         return None
-    variant, y, yh = found
-    g = algebra.dloss_dyhat(variant, y, yh)
-    data = _data(ctx, q.method, grader)
+    variant, g, data = found
     param = q.path[: -len(".grad")]
     if param.endswith(".bias"):
         implied = np.array([g.sum()])
@@ -115,6 +114,16 @@ def grad(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     return None if implied is None else {"implied": implied, "variant": variant}
 
 
+def student_lr(ctx: Context, q) -> float | None:
+    """The learning rate the student set for this update: its optimizer's lr, or the `lr` variable
+    of the by-hand update (None when neither is there to read)."""
+    if ctx.get(q.model, q.method).get("kind") == "module":
+        o = ctx.get(f"optmz{q.method[-1]}")
+        return float(o["groups"][0]["lr"]) if o.get("kind") == "optimizer" and o.get("groups") else None
+    lr = _arr(ctx, "lr", "scalar")
+    return None if lr is None else float(lr.reshape(-1)[0])
+
+
 def update(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     """before − lr·grad, with the parameter as it was at its method and its gradient at step 3
     (the grader only credits it when that gradient is itself right or a recognised slip)."""
@@ -122,7 +131,9 @@ def update(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     g = _arr(ctx, q.path + ".grad", q.layout, "step3")
     if before is None or g is None:
         return None
-    return {"before": before, "grad": g, "implied": before - LR * g}
+    by_optimizer = ctx.get(q.model, q.method).get("kind") == "module"
+    return {"before": before, "grad": g, "implied": before - LR * g, "lr": student_lr(ctx, q),
+            "lr_is_optimizers": by_optimizer}
 
 
 def _loop(zero_grad: bool):
@@ -140,7 +151,20 @@ def _loop(zero_grad: bool):
                 done[zg] = algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zg)
             return done[zg]
 
-        return {"implied": run(zero_grad), "other_loop": run(not zero_grad)}
+        def path(epochs: int) -> list[np.ndarray]:
+            """The end points after 1, 2, ..., epochs epochs (for the recognisers only)."""
+            return algebra.trajectory(data.X, data.y, W_INIT, LR, epochs, zero_grad)
+
+        def start(end: np.ndarray) -> np.ndarray | None:
+            """The start that leads to `end` in EPOCHS epochs: the loop is affine in its start."""
+            return algebra.start_of(data.X, data.y, LR, EPOCHS, zero_grad, end)
+
+        def loop_with(dloss) -> np.ndarray:
+            """The same loop with another loss (its derivative by yhat)."""
+            return algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad, dloss)
+
+        return {"implied": run(zero_grad), "other_loop": run(not zero_grad), "path": path, "start": start,
+                "loop_with": loop_with}
 
     return implied
 

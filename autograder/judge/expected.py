@@ -92,7 +92,7 @@ def well_conditioned(ref: Reference) -> bool:
     loops are far apart, the loops stay finite, and every scored value is far from the official one
     (each loss, gradient and update component alone, since a bias is graded alone; a loop's pair).
     Screened in closed form, so the torch reference is only computed for what the judge asks."""
-    from autograder.engine.algebra import LOSSES, loss
+    from autograder.engine.algebra import LOSSES, loss, scale_factors
 
     new, old = _facts(ref.data), _official_facts()
 
@@ -102,7 +102,8 @@ def well_conditioned(ref: Reference) -> bool:
     if not (all(far(k, 1e-4).all() for k in ("loss", "grad", "update"))
             and far("loop", 1e-3).any() and far("homework", 1e-3).any()):
         return False
-    losses = sorted(loss(name, ref.data.y, ref.data.X @ np.asarray(reference.W_INIT)) for name in LOSSES)
+    values = {name: loss(name, ref.data.y, ref.data.X @ np.asarray(reference.W_INIT)) for name in LOSSES}
+    losses = sorted([*values.values(), *(c * values["mse"] for c in scale_factors(len(ref.data.y)) if c != 1)])
     loops = np.array([new["loop"], new["homework"]])
     return (float(np.abs(new["grad"]).min()) > 1.0
             and all(b > 1.01 * a for a, b in zip(losses, losses[1:]))

@@ -104,7 +104,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         elif self.runs is None or self.problem:
             verdict = Verdict("crashed", self.problem or "the notebook did not run")
         else:
-            verdict = judge(*self.runs, self.reference, self.fresh)
+            verdict = judge(*self.runs, self.reference, self.fresh, self.cells)
         reveal = self.plugin_config.get("reveal", "hints") if isinstance(self.plugin_config, dict) else "hints"
         by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in verdict.records}
         for name, test_file in results.results.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,14 @@ def _message(record: dict, lang: str) -> str:
     return record["message"].get(lang) or record["message"].get("en", "")
 
 
+_TICKS = re.compile(r"`([^`\n]{1,200})`")
+
+
+def _html_message(text: str) -> str:
+    """A message for HTML: escaped, with `code` in backticks shown as <code>code</code>."""
+    return _TICKS.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
+
+
 def _rows(result: dict) -> dict[str, list[dict]]:
     """One row per graded quantity: its hidden record (which carries the points)."""
     rows: dict[str, list[dict]] = defaultdict(list)
@@ -111,7 +120,7 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
                      + (f"<br><span class='note'>{t['carried']}</span>" if r.get("carried_forward") else "")]
             if reveal != "none":
                 code = f"<span class='code'>{e(r['mistake'])}</span> " if r["mistake"] else ""
-                cells.append(code + e(_message(r, lang)) if not ok or r.get("carried_forward") else "")
+                cells.append(code + _html_message(_message(r, lang)) if not ok or r.get("carried_forward") else "")
             if reveal == "values":
                 cells += [e(str(r["student"])), e(str(r["expected"]))]
             table.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

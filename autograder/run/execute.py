@@ -9,13 +9,11 @@ they are then answered by a stand-in that runs nothing.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from autograder.engine.capture import capture
+from autograder.engine.raised import CHECK_CALL
 from autograder.spec.questions import QUESTIONS
-
-CHECK_CALL = re.compile(r"""grader\s*\.\s*check\s*\(\s*["']([\w-]+)["']\s*\)""")
 
 
 class _Shell:

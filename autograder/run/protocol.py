@@ -115,6 +115,8 @@ def value(v: Any, depth: int = 0) -> dict[str, Any]:
         raise ProtocolError("an optimizer's groups are malformed")
     return {"kind": "optimizer", "type": _text(v.get("type"), "a type name"),
             "groups": [{"lr": _number(g.get("lr"), "lr"), "momentum": _number(g.get("momentum", 0.0), "momentum"),
+                        "weight_decay": _number(g.get("weight_decay", 0.0), "weight_decay"),
+                        "nesterov": g.get("nesterov") is True,
                         "n_params": int(_number(g.get("n_params", 0), "n_params"))} for g in groups]}
 
 

@@ -12,6 +12,7 @@ a structure check (checks.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from autograder.engine import algebra
 from autograder.engine.compare import close
 from autograder.spec.codes import Code, Kind
-from autograder.spec.constants import EPOCHS, LR, W_INIT, pair
+from autograder.spec.constants import EPOCHS, LOOP_TOL, LR, W_INIT, pair
 
 # value (in the quantity's layout), own (own.py's dict or None), expected (reference or None)
 # -> detail if this is the mistake, else None
@@ -39,8 +40,13 @@ class Mistake:
     slip: bool = False
 
     def message(self, **fields) -> dict[str, str]:
+        """Korean and English text. A field may be one string for both, or {"ko": ..., "en": ...}."""
         fields.setdefault("detail", "")
-        return {"ko": self.ko.format(**fields).strip(), "en": self.en.format(**fields).strip()}
+
+        def text(template: str, lang: str) -> str:
+            return template.format(**{k: v[lang] if isinstance(v, dict) else v for k, v in fields.items()}).strip()
+
+        return {"ko": text(self.ko, "ko"), "en": text(self.en, "en")}
 
 
 def _close(a, b, tol=1e-4) -> bool:
@@ -48,10 +54,56 @@ def _close(a, b, tol=1e-4) -> bool:
 
 
 def _loss_variant(code: str) -> Recognizer:
+    """The loss is this variant of the student's own y and yhat (algebra.identify_loss); or, for a
+    training loop, its end point is what this loss gives in the same loop."""
+
     def recognize(value, own, expected):
-        return "" if own and _close(value, algebra.loss(code, own["y"], own["yhat"])) else None
+        if not own:
+            return None
+        if "loop_with" in own:
+            return _loop_with(code, value, own)
+        found = algebra.identify_loss(float(value.reshape(-1)[0]), own["y"], own["yhat"], _close)
+        if found is None or found[0] != code:
+            return None
+        return _shapes(own) if code == Code.BROADCAST else ""
 
     return recognize
+
+
+def _shapes(own) -> dict[str, str]:
+    """Which operand had which shape, as the student's namespace held them."""
+    shapes = own.get("shapes") or {}
+    ko = ", ".join(f"{name} 은(는) {shape}" for name, shape in shapes.items())
+    en = ", ".join(f"{name} has shape {shape}" for name, shape in shapes.items())
+    return {"ko": ko, "en": en}
+
+
+def _loop_with(code: str, value, own):
+    factors = algebra.scale_factors(100) if code == Code.SCALED_MSE else (None,)
+    for c in factors:
+        if c is None:
+            dloss = algebra.LOSSES[code][1]
+        else:
+            def dloss(y, yh, c=c):
+                return c * algebra.LOSSES["mse"][1](y, yh)
+        end = own["loop_with"](dloss)
+        if np.all(np.isfinite(end)) and _close(value, end, LOOP_TOL):
+            if code == Code.BROADCAST:
+                return {"ko": "반복문 안의 y 와 yhat", "en": "y and yhat inside the loop"}
+            return "" if c is None else str(Fraction(c).limit_denominator(1000))
+    return None
+
+
+def _scaled(value, own, expected):
+    if not own:
+        return None
+    if "loop_with" in own:
+        return _loop_with(Code.SCALED_MSE, value, own)
+    mse = algebra.loss("mse", own["y"], own["yhat"])
+    for c in algebra.scale_factors(own["y"].size):
+        if mse and _close(value, c * mse):
+            return str(Fraction(c).limit_denominator(1000))
+    return None
 
 
 def _accumulated(value, own, expected):
@@ -67,15 +119,35 @@ def _accumulated(value, own, expected):
 
 
 def _update_sign(value, own, expected):
-    return "" if own and _close(value, own["before"] + LR * own["grad"]) else None
+    return "" if own and _close(value, own["before"] + (own.get("lr") or LR) * own["grad"]) else None
 
 
 def _no_update(value, own, expected):
     return "" if own and np.any(own["grad"]) and _close(value, own["before"]) else None
 
 
+def _step_twice(value, own, expected):
+    """The step is k × (the student's own lr) × gradient, k = 2..5: the update ran k times."""
+    if not own or not np.any(own["grad"]):
+        return None
+    lr = own.get("lr") or LR
+    for k in range(2, 6):
+        if _close(value, own["before"] - k * lr * own["grad"]):
+            return str(k)
+    return None
+
+
 def _wrong_lr(value, own, expected):
+    """The learning rate the student set (the optimizer's lr, or `lr` of the by-hand update) is not
+    0.1, and the step is that lr × gradient. An optimizer's lr is what its step used, so nothing
+    else is inferred there; a by-hand step may use a number written in place of `lr`: then the lr
+    the step implies."""
     if not own:
+        return None
+    lr = own.get("lr")
+    if lr is not None and not np.isclose(lr, LR, rtol=1e-3) and _close(value, own["before"] - lr * own["grad"]):
+        return f"lr={lr:g}"
+    if own.get("lr_is_optimizers"):
         return None
     g = own["grad"].reshape(-1)
     step = (own["before"] - value).reshape(-1)
@@ -83,14 +155,44 @@ def _wrong_lr(value, own, expected):
     if not usable.any():
         return None
     lrs = step[usable] / g[usable]
-    lr = float(np.median(lrs))
-    if lr <= 0 or np.isclose(lr, LR, rtol=1e-3) or not np.allclose(lrs, lr, rtol=1e-3, atol=1e-6):
+    inferred = float(np.median(lrs))
+    if inferred <= 0 or np.isclose(inferred, LR, rtol=1e-3) or not np.allclose(lrs, inferred, rtol=1e-3, atol=1e-6):
         return None
-    return f"lr={lr:.4g}"
+    return f"lr={inferred:.4g}"
 
 
 def _other_loop(value, own, expected):
-    return "" if own and _close(value, own["other_loop"], 1e-3) else None
+    return "" if own and _close(value, own["other_loop"], LOOP_TOL) else None
+
+
+def _not_moved(value, own, expected):
+    return "" if own and _close(value, np.asarray(W_INIT), LOOP_TOL) else None
+
+
+def _epochs(value, own, expected):
+    """The loop's end point after k epochs, k = 1..1000, k ≠ the lecture's (same data, start and lr)."""
+    if not own:
+        return None
+    for k, w in enumerate(own["path"](1000), start=1):
+        if k != EPOCHS and _close(value, w, LOOP_TOL):
+            return str(k)
+    return None
+
+
+# nn.Linear(2, 1) draws its weights from U(-1/√2, 1/√2): a loop that never set (-5, 10) starts there
+_DEFAULT_INIT = 1 / np.sqrt(2) + 1e-6
+
+
+def _start(value, own, expected):
+    """The start the end point implies (the loop is affine in its start), when it is PyTorch's
+    default initialisation range or zeros; a loop that forgets its start entirely (with zero_grad)
+    converges, and then the start cannot be seen (nor does it cost anything)."""
+    if not own:
+        return None
+    start = own["start"](value)
+    if start is None or np.any(np.abs(start) > _DEFAULT_INIT):
+        return None
+    return pair(tuple(float(v) for v in start))
 
 
 CATALOGUE: dict[Code, Mistake] = {
@@ -130,17 +232,29 @@ CATALOGUE: dict[Code, Mistake] = {
                 f"`{{name}}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = {pair(W_INIT)} 이 아닙니다. 초기값을 넣었나요?",
                 f"The weights of the model behind `{{name}}` are not the initial values the problem sets, (w0, w1) = {pair(W_INIT)}. Did you set them?"),
         Mistake(Code.BROADCAST,
-                "`{name}`: shape (100,) 인 y 와 (100,1) 인 yhat 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. y.reshape(100,1) 로 shape 을 맞추세요.",
-                "`{name}`: y of shape (100,) minus yhat of shape (100,1) broadcasts to a 100×100 matrix. Match the shapes with y.reshape(100,1).",
-                kinds=(Kind.LOSS,), recognize=_loss_variant("broadcast"), slip=True),
+                "`{name}`: shape 이 다른 두 텐서를 뺐습니다 ({detail}). (100,) 과 (100,1) 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. 둘 중 하나를 reshape 해서 shape 을 맞추세요.",
+                "`{name}`: you subtracted two tensors of different shapes ({detail}). (100,) minus (100,1) broadcasts to a 100×100 matrix. Reshape one of them so that the shapes match.",
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("broadcast"), slip=True),
         Mistake(Code.SUM_NOT_MEAN,
                 "`{name}`: 제곱오차를 더하기만 했습니다. MSE 는 평균(torch.mean)입니다.",
                 "`{name}`: you summed the squared errors; the MSE is their mean (torch.mean).",
-                kinds=(Kind.LOSS,), recognize=_loss_variant("sum_not_mean"), slip=True),
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("sum_not_mean"), slip=True),
         Mistake(Code.RMSE_NOT_MSE,
                 "`{name}`: 제곱근을 씌웠습니다 (RMSE). 이 문제의 loss 는 제곱근 없는 MSE 입니다.",
                 "`{name}`: you took the square root (RMSE). The loss here is the MSE, without the root.",
-                kinds=(Kind.LOSS,), recognize=_loss_variant("rmse_not_mse"), slip=True),
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("rmse_not_mse"), slip=True),
+        Mistake(Code.MAE_NOT_MSE,
+                "`{name}`: 오차의 절댓값을 평균했습니다 (평균절대오차, nn.L1Loss). 이 문제의 loss 는 오차를 제곱해서 평균한 MSE 입니다.",
+                "`{name}`: you averaged the absolute errors (the mean absolute error, nn.L1Loss). The loss here is the MSE, the mean of the squared errors.",
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("mae_not_mse"), slip=True),
+        Mistake(Code.HUBER_NOT_MSE,
+                "`{name}`: Huber loss (nn.SmoothL1Loss, nn.HuberLoss) 를 썼습니다. 이 문제의 loss 는 MSE (nn.MSELoss) 입니다.",
+                "`{name}`: this is the Huber loss (nn.SmoothL1Loss, nn.HuberLoss). The loss here is the MSE (nn.MSELoss).",
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("huber_not_mse"), slip=True),
+        Mistake(Code.SCALED_MSE,
+                "`{name}`: MSE 에 {detail} 을(를) 곱한 값입니다. 이 문제의 loss 는 상수를 곱하지 않은 평균제곱오차, torch.mean((y-yhat)**2) 입니다.",
+                "`{name}` is the MSE times {detail}. The loss here is the mean squared error itself, torch.mean((y-yhat)**2), with no factor.",
+                kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_scaled, slip=True),
         Mistake(Code.GRAD_ACCUMULATED,
                 "`{name}`: 기울기가 한 번 미분한 값의 {detail}배입니다. backward() 가 zero_grad 없이 여러 번 실행되어 기울기가 누적되었습니다.",
                 "`{name}`: the gradient is {detail} times the gradient of one backward pass: backward() ran several times without zeroing, so gradients accumulated.",
@@ -153,6 +267,10 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}`: 값이 바뀌지 않았습니다. 업데이트(또는 optimizer 의 step())를 실행했나요?",
                 "`{name}`: the value did not change. Did you run the update (or the optimizer's step())?",
                 kinds=(Kind.UPDATE,), recognize=_no_update, slip=True),
+        Mistake(Code.STEP_TWICE,
+                "`{name}`: 한 번에 '학습률 × 기울기' 의 {detail}배만큼 움직였습니다. 업데이트(또는 step())가 {detail}번 실행된 것 같습니다. 셀을 위에서부터 한 번씩만 실행하세요.",
+                "`{name}` moved {detail} times 'learning rate × gradient': the update (or step()) seems to have run {detail} times. Run the cells once, from the top.",
+                kinds=(Kind.UPDATE,), recognize=_step_twice, slip=True),
         Mistake(Code.WRONG_LR,
                 f"`{{name}}`: 학습률이 {LR:g} 이 아닙니다 ({{detail}}).",
                 f"`{{name}}`: the learning rate is not {LR:g} ({{detail}}).",
@@ -162,9 +280,27 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}` is what training without zero_grad() gives. Clear the gradient every epoch.",
                 kinds=(Kind.LOOP,), recognize=_other_loop),
         Mistake(Code.ZERO_GRAD_IN_HOMEWORK,
-                "`{name}`: 이 숙제는 zero_grad() 를 **빼고** 학습한 결과를 관찰하는 것입니다.",
-                "`{name}`: this homework trains **without** zero_grad(), to observe what happens.",
+                "`{name}`: 이 숙제는 zero_grad() 를 빼고 학습한 결과를 관찰하는 것입니다.",
+                "`{name}`: this homework trains without zero_grad(), to observe what happens.",
                 kinds=(Kind.HOMEWORK,), recognize=_other_loop),
+        Mistake(Code.ZERO_GRAD_CANCELS_STEP,
+                "`{name}`: 가중치가 초기값에서 전혀 움직이지 않았습니다. zero_grad() 가 backward() 와 step() 사이에 있으면 step() 이 0 인 기울기로 움직입니다. zero_grad() 는 step() 다음(또는 backward() 전)에 두세요.",
+                "`{name}` never moved from its initial weights: with zero_grad() between backward() and step(), step() sees a zero gradient. Put zero_grad() after step() (or before backward()).",
+                kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_not_moved),
+        Mistake(Code.WRONG_EPOCHS,
+                f"`{{name}}`: {{detail}}번(epoch) 학습한 결과입니다. 이 문제는 {EPOCHS}번 학습합니다.",
+                f"`{{name}}` is what {{detail}} epochs give; train for {EPOCHS}.",
+                kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_epochs),
+        Mistake(Code.WRONG_START,
+                f"`{{name}}`: 초기값 (w0, w1) = {pair(W_INIT)} 이 아니라 {{detail}} 근처에서 학습을 시작한 결과입니다. 반복문 전에 net.weight.data 에 초기값을 넣었나요?",
+                f"`{{name}}` is what training from about {{detail}} gives, not from (w0, w1) = {pair(W_INIT)}. Did you set net.weight.data before the loop?",
+                kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_start),
+        Mistake(Code.OPTIMIZER_SETTINGS,
+                f"`{{name}}`: optimizer 가 lr={LR:g} 인 기본 SGD 가 아닙니다 ({{detail}}). 강의처럼 torch.optim.SGD(net.parameters(), lr={LR:g}) 만 쓰세요.",
+                f"`{{name}}`: the optimizer is not plain SGD with lr={LR:g} ({{detail}}). Use torch.optim.SGD(net.parameters(), lr={LR:g}), as in the lecture."),
+        Mistake(Code.CELL_RAISED,
+                "`{name}` 을(를) 만드는 셀에서 오류가 났습니다: {detail}. 오류 메시지를 읽고 그 셀을 고친 뒤 위에서부터 다시 실행하세요.",
+                "The cell that makes `{name}` raised an error: {detail}. Read the message, fix that cell and run the cells again from the top."),
         # named by the grader (grading.Grader), which compares the data in scope with its own
         Mistake(Code.DATA_MISMATCH,
                 "`{name}` 은(는) 주어진 데이터와 다른 데이터({detail})로 계산되었습니다. 데이터 셀을 고치거나 데이터를 다시 만들지 말고, 위에서부터 한 번씩만 실행하세요.",
@@ -172,8 +308,8 @@ CATALOGUE: dict[Code, Mistake] = {
                 needs_reference=True),
         # --- nothing more specific fits
         Mistake(Code.INCONSISTENT,
-                "`{name}` 이(가) 여러분이 앞에서 구한 값에서 나오는 값과 다릅니다: {detail}.",
-                "`{name}` does not follow from your own earlier values: {detail}."),
+                "`{name}` 이(가) 앞에서 직접 구한 값들로 계산한 결과와 맞지 않습니다. {detail} 이어야 합니다.",
+                "`{name}` does not follow from your own earlier values: it should be {detail}."),
         Mistake(Code.WRONG_VALUE, "`{name}` 의 값이 기대한 값과 다릅니다.", "`{name}` does not have the expected value."),
         # --- only from the second run, on fresh data (grading.grade_submission)
         Mistake(Code.HARD_CODED,
@@ -185,14 +321,16 @@ CATALOGUE: dict[Code, Mistake] = {
 
 # what `inconsistent` says each kind of quantity should be
 FOLLOWS_FROM = {
-    Kind.YHAT: "모형에 X 를 넣은 값 / the model applied to X",
-    Kind.LOSS: "y 와 yhat 의 평균제곱오차 / the mean squared error of y and yhat",
-    Kind.GRAD: "loss 를 이 파라미터로 미분한 값 / the derivative of the loss by this parameter",
-    Kind.UPDATE: f"업데이트 전 값 - {LR:g} × 기울기 / the value before the update - {LR:g} × the gradient",
-    Kind.LOOP: f"{pair(W_INIT)} 에서 X, y 로 {EPOCHS}번 학습한 결과 / {EPOCHS} epochs from {pair(W_INIT)} on X and y",
-    Kind.HOMEWORK: f"{pair(W_INIT)} 에서 X, y 로 {EPOCHS}번 학습한 결과 / {EPOCHS} epochs from {pair(W_INIT)} on X and y",
-    Kind.ACCUMULATED: "backward() 두 번의 기울기 / the gradient after two backward passes",
-    Kind.ZEROS: "0 으로 채운 기울기 / a gradient of zeros",
+    Kind.YHAT: {"ko": "모형에 X 를 넣은 값", "en": "the model applied to X"},
+    Kind.LOSS: {"ko": "y 와 yhat 의 평균제곱오차", "en": "the mean squared error of y and yhat"},
+    Kind.GRAD: {"ko": "loss 를 이 파라미터로 미분한 값", "en": "the derivative of the loss by this parameter"},
+    Kind.UPDATE: {"ko": f"'업데이트 전 값 - {LR:g} × 기울기'", "en": f"the value before the update - {LR:g} × the gradient"},
+    Kind.LOOP: {"ko": f"{pair(W_INIT)} 에서 시작해 X, y 로 {EPOCHS}번 학습한 결과",
+                "en": f"{EPOCHS} epochs from {pair(W_INIT)} on X and y"},
+    Kind.HOMEWORK: {"ko": f"{pair(W_INIT)} 에서 시작해 X, y 로 zero_grad() 없이 {EPOCHS}번 학습한 결과",
+                    "en": f"{EPOCHS} epochs from {pair(W_INIT)} on X and y, without zero_grad()"},
+    Kind.ACCUMULATED: {"ko": "backward() 를 두 번 한 기울기", "en": "the gradient after two backward passes"},
+    Kind.ZEROS: {"ko": "0 으로 채운 기울기", "en": "a gradient of zeros"},
 }
 
 PASSED = {"ko": "통과했습니다.", "en": "Passed."}
@@ -209,7 +347,17 @@ def follows(earlier: str) -> dict[str, str]:
     }
 
 
-def message(code: Code, name: str, detail: str = "") -> dict[str, str]:
+def unchecked(loss: str) -> dict[str, str]:
+    """A gradient of a loss whose form the grader does not know: it cannot be derived, so not checked."""
+    return {
+        "ko": f"`{loss}` 이(가) 채점기가 아는 loss 형태가 아니어서, 이 기울기가 그 loss 를 맞게 미분한 값인지 확인할 수 "
+              f"없습니다 (점수 없음). `{loss}` 를 평균제곱오차로 고치세요.",
+        "en": f"`{loss}` is not a loss the grader knows, so it cannot check that this gradient is the derivative of "
+              f"that loss (no points). Make `{loss}` the mean squared error.",
+    }
+
+
+def message(code: Code, name: str, detail: str | dict = "") -> dict[str, str]:
     return CATALOGUE[code].message(name=name, detail=detail)
 
 

@@ -141,7 +141,7 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         ("X", "y", "net", "optmz", "mseloss"),
         (
             Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), Kind(name),
-                     (c.linear(2, bias=False), c.sgd("optmz")), inputs=("data:X", "data:y"), data=("X", "y"),
+                     (c.linear(2, bias=False), c.plain_sgd("optmz")), inputs=("data:X", "data:y"), data=("X", "y"),
                      rtol=LOOP_TOL, atol=LOOP_TOL),
         ),
         title=title,
