@@ -63,3 +63,13 @@ def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
     grade([str(exported[0])], tmp_path / "out", Options(jobs=1), log=lambda m: None)
     (result,) = load_results(tmp_path / "out")
     assert result["status"] == "graded" and result["score"] == total_points()
+
+
+def test_a_cell_that_raised_is_named_with_its_error_at_the_check(dist, tmp_path):
+    """`What1 = torch.tensor([-5, 10], requires_grad=True)` raises in the kernel; the check says so."""
+    import slips_corpus
+
+    case = next(c for c in slips_corpus.SLIPS if c.name == "int_tensor_what1")
+    outputs = run_in_student_folder(dist, tmp_path, slips_corpus.notebook(case))
+    assert "[cell_raised]" in outputs["method1"] and "RuntimeError" in outputs["method1"]
+    assert "-5.0, 10.0" in outputs["method1"]  # the cause in words: write the values as floats

@@ -39,12 +39,13 @@ class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
     def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
-                 raised: list[Raised] = (), check_cells: dict[str, int] | None = None):
+                 raised: list[Raised] = (), check_cells: dict[str, int] | None = None, current: str | None = None):
         self.snapshots = snapshots
         self.reference = reference
         self.data = reference.data if reference is not None else None  # the grader's data for this run
         self.raised = list(raised)
         self.check_cells = check_cells or {}
+        self.current = current  # grader.check's question: the only one an error of unknown place can be about
         self._done: dict[str, Record] = {}
         self._mismatch: str | None = None  # the first check named `data_mismatch`
 
@@ -82,8 +83,11 @@ class Grader:
         names = (q.path.split(".")[0], q.loss if q.kind == Kind.GRAD else "",
                  f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else "")
         before = self.check_cells.get(q.question)
-        return next((r for r in self.raised if (before is None or r.cell < before) and r.mentions(names)
-                     and not r.follows_a_blank(names)), None)
+
+        def placed(r: Raised) -> bool:
+            return q.question == self.current if r.cell < 0 else before is None or r.cell < before
+
+        return next((r for r in self.raised if placed(r) and r.mentions(names) and not r.follows_a_blank(names)), None)
 
     def _unknown_loss(self, q: Quantity) -> str | None:
         """For a gradient: its loss when that loss is wrong in a form the grader does not know."""
@@ -156,7 +160,7 @@ class Grader:
             if differ:
                 self._mismatch = q.path
                 return fail(Code.DATA_MISMATCH, ", ".join(differ))
-        if raised:
+        if raised and (hidden or own is not None):  # a value shown wrong, after a cell that raised
             return fail(Code.CELL_RAISED, raised.detail())
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
@@ -177,7 +181,7 @@ def _close(value: np.ndarray, want: Any, q: Quantity) -> bool:
 def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
                    raised: list[Raised] = ()) -> Record:
     """The public record when `reference` is None, else the hidden one."""
-    return Grader(snapshots, reference, raised).grade(q)
+    return Grader(snapshots, reference, raised, current=q.question).grade(q)
 
 
 def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True,

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from autograder.spec.constants import W_INIT, pair
+from autograder.spec.constants import W_INIT
+
+_FLOATS = ", ".join(f"{v:.1f}" for v in W_INIT)  # the initial weights as a student should write them
 
 CHECK_CALL = re.compile(r"""grader\s*\.\s*check\s*\(\s*["']([\w-]+)["']\s*\)""")
 MAX_ERROR = 200  # characters of the error's first line that reach a message
@@ -46,11 +48,11 @@ class Raised:
 # what an error message shows about its cause -> the cause in words
 _CAUSES = [
     (re.compile(r"[Oo]nly Tensors of floating point.*require gradients"),
-     {"ko": f"requires_grad=True 에는 실수 텐서가 필요합니다. {pair(W_INIT)} 를 -5.0 처럼 소수점을 붙여 쓰세요",
-      "en": f"requires_grad=True needs a float tensor: write {pair(W_INIT)} with a decimal point, as -5.0"}),
+     {"ko": f"requires_grad=True 에는 실수 텐서가 필요합니다. 초기값을 {_FLOATS} 처럼 소수점을 붙여 쓰세요",
+      "en": f"requires_grad=True needs a float tensor: write the initial values with a decimal point, {_FLOATS}"}),
     (re.compile(r"(Long|Int)\b.*\bFloat|Float\b.*\b(Long|Int)|expected .*(Long|Int|Float).* found", re.S),
-     {"ko": "정수 텐서와 실수 텐서를 함께 계산했습니다. 값을 -5.0 처럼 실수로 쓰세요",
-      "en": "an integer tensor met a float one: write the values as floats, e.g. -5.0"}),
+     {"ko": f"정수 텐서와 실수 텐서를 함께 계산했습니다. 값을 {_FLOATS} 처럼 실수로 쓰세요",
+      "en": f"an integer tensor met a float one: write the values as floats, {_FLOATS}"}),
     (re.compile(r"\bDouble\b.*\bFloat\b|\bFloat\b.*\bDouble\b", re.S),
      {"ko": "float64 와 float32 텐서를 함께 계산했습니다. dtype 을 맞추세요 (torch.tensor 는 기본이 float32)",
       "en": "a float64 tensor met a float32 one: make the dtypes match (torch.tensor defaults to float32)"}),

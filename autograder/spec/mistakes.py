@@ -71,11 +71,14 @@ def _loss_variant(code: str) -> Recognizer:
 
 
 def _shapes(own) -> dict[str, str]:
-    """Which operand had which shape, as the student's namespace held them."""
+    """Which operand had which shape. The namespace shows the prediction's shape; the other operand
+    of the subtraction had the other layout ((n,) against (n, 1)), whatever variable it came from."""
     shapes = own.get("shapes") or {}
-    ko = ", ".join(f"{name} 은(는) {shape}" for name, shape in shapes.items())
-    en = ", ".join(f"{name} has shape {shape}" for name, shape in shapes.items())
-    return {"ko": ko, "en": en}
+    name, shape = next(((k, v) for k, v in shapes.items() if k != "y"), ("yhat", ()))
+    n = own["y"].size
+    other = (n,) if len(shape) == 2 else (n, 1)
+    return {"ko": f"{name} 의 shape 은 {tuple(shape)}, 함께 뺀 y 의 shape 은 {other}",
+            "en": f"{name} has shape {tuple(shape)}, the y it meets in the subtraction {other}"}
 
 
 def _loop_with(code: str, value, own):
