@@ -20,7 +20,7 @@ import numpy as np
 from autograder.engine import algebra
 from autograder.engine.compare import close
 from autograder.spec.codes import Code, Kind
-from autograder.spec.constants import EPOCHS, LOOP_TOL, LR, W_INIT, pair
+from autograder.spec.constants import EPOCHS, LOOP_TOL, LR, W_INIT, N, pair
 
 # value (in the quantity's layout), own (own.py's dict or None), expected (reference or None)
 # -> detail if this is the mistake, else None
@@ -82,7 +82,7 @@ def _shapes(own) -> dict[str, str]:
 
 
 def _loop_with(code: str, value, own):
-    factors = algebra.scale_factors(100) if code == Code.SCALED_MSE else (None,)
+    factors = algebra.scale_factors(N) if code == Code.SCALED_MSE else (None,)
     for c in factors:
         if c is None:
             dloss = algebra.LOSSES[code][1]
@@ -235,8 +235,8 @@ CATALOGUE: dict[Code, Mistake] = {
                 f"`{{name}}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = {pair(W_INIT)} 이 아닙니다. 초기값을 넣었나요?",
                 f"The weights of the model behind `{{name}}` are not the initial values the problem sets, (w0, w1) = {pair(W_INIT)}. Did you set them?"),
         Mistake(Code.BROADCAST,
-                "`{name}`: shape 이 다른 두 텐서를 뺐습니다 ({detail}). (100,) 과 (100,1) 을 빼면 브로드캐스팅으로 100×100 행렬이 됩니다. 둘 중 하나를 reshape 해서 shape 을 맞추세요.",
-                "`{name}`: you subtracted two tensors of different shapes ({detail}). (100,) minus (100,1) broadcasts to a 100×100 matrix. Reshape one of them so that the shapes match.",
+                f"`{{name}}`: shape 이 다른 두 텐서를 뺐습니다 ({{detail}}). ({N},) 과 ({N},1) 을 빼면 브로드캐스팅으로 {N}×{N} 행렬이 됩니다. 둘 중 하나를 reshape 해서 shape 을 맞추세요.",
+                f"`{{name}}`: you subtracted two tensors of different shapes ({{detail}}). ({N},) minus ({N},1) broadcasts to a {N}×{N} matrix. Reshape one of them so that the shapes match.",
                 kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("broadcast"), slip=True),
         Mistake(Code.SUM_NOT_MEAN,
                 "`{name}`: 제곱오차를 더하기만 했습니다. MSE 는 평균(torch.mean)입니다.",
@@ -271,8 +271,8 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}`: the value did not change. Did you run the update (or the optimizer's step())?",
                 kinds=(Kind.UPDATE,), recognize=_no_update, slip=True),
         Mistake(Code.STEP_TWICE,
-                "`{name}`: 한 번에 '학습률 × 기울기' 의 {detail}배만큼 움직였습니다. 업데이트(또는 step())가 {detail}번 실행된 것 같습니다. 셀을 위에서부터 한 번씩만 실행하세요.",
-                "`{name}` moved {detail} times 'learning rate × gradient': the update (or step()) seems to have run {detail} times. Run the cells once, from the top.",
+                "`{name}`: 한 번에 '학습률 × 기울기' 의 {detail}배만큼 움직였습니다. 업데이트(또는 step())가 {detail}번 실행된 것 같습니다. 코드에 두 번 쓰지 않았는지, 셀을 두 번 실행하지 않았는지 확인하세요.",
+                "`{name}` moved {detail} times 'learning rate × gradient': the update (or step()) seems to have run {detail} times. Check that it is not written twice, and that the cell did not run twice.",
                 kinds=(Kind.UPDATE,), recognize=_step_twice, slip=True),
         Mistake(Code.WRONG_LR,
                 f"`{{name}}`: 학습률이 {LR:g} 이 아닙니다 ({{detail}}).",
@@ -283,15 +283,15 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}` is what training without zero_grad() gives. Clear the gradient every epoch.",
                 kinds=(Kind.LOOP,), recognize=_other_loop),
         Mistake(Code.ZERO_GRAD_IN_HOMEWORK,
-                "`{name}`: 이 숙제는 zero_grad() 를 빼고 학습한 결과를 관찰하는 것입니다.",
-                "`{name}`: this homework trains without zero_grad(), to observe what happens.",
+                "`{name}`: zero_grad() 를 그대로 두고 학습한 결과입니다. 이 숙제는 zero_grad() 를 빼고 학습해서 무엇이 달라지는지 관찰하는 것입니다.",
+                "`{name}` is what training with zero_grad() gives. This homework trains without zero_grad(), to observe what changes.",
                 kinds=(Kind.HOMEWORK,), recognize=_other_loop),
         Mistake(Code.ZERO_GRAD_CANCELS_STEP,
                 "`{name}`: 가중치가 초기값에서 전혀 움직이지 않았습니다. zero_grad() 가 backward() 와 step() 사이에 있으면 step() 이 0 인 기울기로 움직입니다. zero_grad() 는 step() 다음(또는 backward() 전)에 두세요.",
                 "`{name}` never moved from its initial weights: with zero_grad() between backward() and step(), step() sees a zero gradient. Put zero_grad() after step() (or before backward()).",
                 kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_not_moved),
         Mistake(Code.WRONG_EPOCHS,
-                f"`{{name}}`: {{detail}}번(epoch) 학습한 결과입니다. 이 문제는 {EPOCHS}번 학습합니다.",
+                f"`{{name}}`: {{detail}} epoch 동안 학습한 결과입니다. 이 문제는 {EPOCHS} epoch 학습합니다.",
                 f"`{{name}}` is what {{detail}} epochs give; train for {EPOCHS}.",
                 kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_epochs),
         Mistake(Code.WRONG_START,
