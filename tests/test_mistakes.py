@@ -120,3 +120,19 @@ def test_codes_and_kinds_are_enums_shared_by_the_catalogue_and_the_questions():
     assert all(isinstance(kind, Kind) for m in CATALOGUE.values() for kind in m.kinds)
     assert all(isinstance(q.kind, Kind) for q in QUANTITIES.values())
     assert set(IMPLIED) <= set(Kind)
+
+
+def test_a_flattened_prediction_is_named_once_and_the_loss_it_broadcasts_into_is_carried(reference_values):
+    """yhat2 = net2(X).reshape(-1) with the lecture's y.reshape(100,1) - yhat2: the slip is the
+    flattening (`shape`, at yhat2); the broadcast loss, its gradient and the update follow from it."""
+    nb = mutants.mutant("solution")
+    for cell in nb.cells:
+        cell.source = cell.source.replace("yhat2 = net2(X)", "yhat2 = net2(X).reshape(-1)")
+    records = grade_in_process(nb, reference_values)
+    named = {(key(r), r.mistake) for r in records if r.mistake}
+    assert named == {("method2:yhat2", "shape")}
+    hidden = {key(r): r for r in records if r.hidden}
+    assert hidden["method2:loss2"].carried_forward and hidden["step3:net2.weight.grad"].carried_forward
+    assert sum(r.points for r in records) == total_points() - 2
+    shape = next(r for r in records if key(r) == "method2:yhat2" and r.hidden).message["en"]
+    assert "(100,)" in shape and "(100, 1)" in shape  # which operand had which shape

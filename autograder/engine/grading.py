@@ -150,7 +150,8 @@ class Grader:
         if hidden and _close(value, expected, q):
             return succeed()
         own = None if self._chain_broken(q) else self.implied(q, ctx)
-        if own is not None and _close(value, own["implied"], q):  # consistency before blame
+        if own is not None and any(_close(value, v, q) for v in [own["implied"], *own.get("also", ())]):
+            # consistency before blame
             return succeed(carried=hidden)
         if hidden:
             differ = self._data_differs(q, ctx)

@@ -83,7 +83,12 @@ def loss(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     if y is None or yh is None or y.size != yh.size:
         return None
     shapes = {name: tuple(ctx.get(name, q.method).get("shape") or ()) for name in ("y", q.yhat)}
-    return {"y": y, "yhat": yh, "implied": algebra.loss("mse", y, yh), "shapes": shapes}
+    out = {"y": y, "yhat": yh, "implied": algebra.loss("mse", y, yh), "shapes": shapes}
+    if ctx.get(q.model, q.method).get("kind") == "module" and len(shapes[q.yhat]) == 1:
+        # an nn.Linear's (n, 1) output flattened to (n,) (named `shape` at the yhat): the lecture's
+        # y.reshape(n, 1) minus it broadcasts, and that loss is right given the student's own yhat
+        out["also"] = [algebra.loss("broadcast", y, yh)]
+    return out
 
 
 def _loss_variant(ctx: Context, q, grader: Any | None) -> tuple[str, np.ndarray, Any] | None:
