@@ -78,7 +78,7 @@ class Grader:
                 return record.mistake
         return None
 
-    def _raised(self, q: Quantity) -> Raised | None:
+    def _raised(self, q: Quantity, value_is_none: bool = False) -> Raised | None:
         """The first cell before this question's check that raised and mentions what makes the value."""
         names = (q.path.split(".")[0], q.loss if q.kind == Kind.GRAD else "",
                  f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else "")
@@ -87,7 +87,8 @@ class Grader:
         def placed(r: Raised) -> bool:
             return q.question == self.current if r.cell < 0 else before is None or r.cell < before
 
-        return next((r for r in self.raised if placed(r) and r.mentions(names) and not r.follows_a_blank(names)), None)
+        return next((r for r in self.raised if placed(r) and r.mentions(names)
+                     and not r.follows_a_blank(names, value_is_none)), None)
 
     def _unknown_loss(self, q: Quantity) -> str | None:
         """For a gradient: its loss when that loss is wrong in a form the grader does not know."""
@@ -138,7 +139,7 @@ class Grader:
 
         value = ctx.array(q.path, q.layout)
         refused = isinstance(value, Refusal)
-        raised = self._raised(q) if self.raised else None
+        raised = self._raised(q, refused and value.reason == "none") if self.raised else None
         if raised and self._failed_input(q) and self._input_mistake(q) != Code.CELL_RAISED:
             raised = None  # the cell raised because an earlier value was already wrong: named there
         if refused:

@@ -30,11 +30,11 @@ class Raised:
     def mentions(self, names: tuple[str, ...]) -> bool:
         return any(re.search(rf"(?<![\w.]){re.escape(n)}\b", self.source) for n in names if n)
 
-    def follows_a_blank(self, names: tuple[str, ...]) -> bool:
-        """The error only says that something upstream is still blank (`...`) or None (a gradient
-        before backward()), or that one of these names was never defined: what is missing is then
-        reported as what it is, not as this cell's error."""
-        if "ellipsis" in self.message or "'NoneType' object" in self.message:
+    def follows_a_blank(self, names: tuple[str, ...], value_is_none: bool = False) -> bool:
+        """The error only says that something upstream is still blank (`...`), or that one of these
+        names was never defined, or (for a value that is itself None, a gradient before backward())
+        that a None was used: what is wrong is then reported as what it is, not as this cell's error."""
+        if "ellipsis" in self.message or (value_is_none and "'NoneType' object" in self.message):
             return True
         return self.type == "NameError" and any(f"'{n}'" in self.message for n in names if n)
 
