@@ -1,22 +1,29 @@
-"""On every honest submission, the batch grader gives the per-question scores `otter run` gives."""
+"""On every honest submission, the batch grader gives the per-question scores `otter run` gives;
+correct-but-different notebooks from the corpus get full marks on both paths."""
 
 import mutants
 import nbformat
+import slips_corpus
 from conftest import EXAMPLES
 from test_batch import result
 
 from autograder.batch.grade import Options, grade
-from autograder.spec.questions import QUESTIONS
+from autograder.spec.questions import QUESTIONS, total_points
 
 # each gives another pattern of partial and carried-forward scores across the questions
 MUTANTS = ["grad_accumulated", "data_mismatch", "wrong_bias"]  # the examples bring a loss variant, a loop, an update
+# correct variants whose values cross the worker's protocol in other types (float64, nn.Parameter, new leaves)
+CORRECT = ["float64_method1", "parameter_net2", "new_leaf_what4"]
 
 
 def test_batch_scores_equal_otter_run(otter, examples_batch, tmp_path):
     corpus = tmp_path / "corpus"
+    corpus.mkdir()
     for name in MUTANTS:
-        corpus.mkdir(exist_ok=True)
         nbformat.write(mutants.mutant(name), corpus / f"{name}.ipynb")
+    cases = {c.name: c for c in slips_corpus.CORRECT}
+    for name in CORRECT:
+        nbformat.write(slips_corpus.notebook(cases[name]), corpus / f"{name}.ipynb")
     out = tmp_path / "out"
     grade([str(corpus)], out, Options(jobs=1), log=lambda m: None)
     ours = {p.stem: result(out, p.stem) for p in corpus.glob("*.ipynb")}
@@ -28,3 +35,5 @@ def test_batch_scores_equal_otter_run(otter, examples_batch, tmp_path):
         assert ours[nb.stem]["status"] == "graded"
         scores = {q: ours[nb.stem]["questions"][q] for q in QUESTIONS}
         assert scores == {q: theirs["question_scores"][q] for q in QUESTIONS}, nb.name
+        if nb.stem in CORRECT:
+            assert sum(scores.values()) == total_points() and not any(r["mistake"] for r in ours[nb.stem]["records"]), nb.name
