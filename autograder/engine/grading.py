@@ -139,6 +139,8 @@ class Grader:
 
         value = ctx.array(q.path, q.layout)
         refused = isinstance(value, Refusal)
+        if not refused and value.size <= 4:  # in the quantity's layout: a loop's net as its (w0, w1)
+            record.student = rounded(value.reshape(-1))
         raised = self._raised(q, refused and value.reason == "none") if self.raised else None
         if raised and self._failed_input(q) and self._input_mistake(q) != Code.CELL_RAISED:
             raised = None  # the cell raised because an earlier value was already wrong: named there
