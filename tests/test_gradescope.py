@@ -65,6 +65,32 @@ def test_entry_point_writes_valid_results_for_the_solution(dist, tmp_path):
     graded = {t["name"]: t for t in results["tests"] if t["name"] in QUESTIONS}
     assert set(graded) == set(QUESTIONS)
     assert sum(t["score"] for t in graded.values()) == total_points()
+    # students see every question's result and messages once grades are published (the default)
+    assert {t["visibility"] for t in graded.values()} == {"after_published"}
+
+
+@pytest.mark.parametrize("chosen", ["hidden", "visible", "after_published"])
+def test_the_one_visibility_setting_decides_what_gradescope_shows(tmp_path, chosen):
+    from autograder.otter.gradescope import set_visibility
+    from autograder.otter.plugin import PLUGIN_NAME
+
+    config = tmp_path / "otter_config.json"
+    config.write_text(json.dumps({"plugins": [{PLUGIN_NAME: {"visibility": chosen}}]}))
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"tests": [{"name": "Public Tests", "visibility": "visible", "output": ""},
+                                             {"name": "method1", "score": 4, "max_score": 4, "visibility": "hidden"}]}))
+    set_visibility(results, config)
+    tests = json.loads(results.read_text())["tests"]
+    assert [t["visibility"] for t in tests] == ["visible", chosen]
+
+
+def test_the_shipped_setting_is_after_published():
+    from conftest import ROOT
+
+    from autograder.otter.plugin import PLUGIN_NAME, visibility
+
+    plugins = json.loads((ROOT / "otter_config.json").read_text())["plugins"]
+    assert visibility(next(p[PLUGIN_NAME] for p in plugins if isinstance(p, dict))) == "after_published"
 
 
 def test_entry_point_on_the_blank_template_scores_zero(dist, tmp_path):

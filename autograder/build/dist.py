@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.build.template import student_notebook
+from autograder.otter.plugin import PLUGIN_NAME as PLUGIN
 from autograder.otter.test_files import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,6 @@ def build_student(dist: Path) -> Path:
     return out
 
 
-PLUGIN = "autograder.otter.plugin.SandboxedGrading"
 
 
 def build_autograder(dist: Path, limits: dict | None = None) -> Path:
@@ -82,10 +82,11 @@ def build_autograder(dist: Path, limits: dict | None = None) -> Path:
     for name in ("__init__.py", "reference.py"):
         shutil.copy2(ROOT / "solutions" / name, stage / "solutions" / name)
     config = json.loads((ROOT / "otter_config.json").read_text(encoding="utf-8"))
-    if PLUGIN not in config.get("plugins", []):
+    plugins = [p if isinstance(p, dict) else {p: {}} for p in config.get("plugins", [])]
+    if not any(PLUGIN in p for p in plugins):
         raise SystemExit(f"otter_config.json must name the plugin {PLUGIN}: the zip's test cases only fail closed")
     if limits:
-        config["plugins"] = [{PLUGIN: limits} if p == PLUGIN else p for p in config["plugins"]]
+        config["plugins"] = [{PLUGIN: {**(p[PLUGIN] or {}), **limits}} if PLUGIN in p else p for p in plugins]
     (stage / "otter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     shutil.copy2(ROOT / "pyproject.toml", stage / "pyproject.toml")
     shutil.copy2(REQUIREMENTS, stage / "requirements.txt")

@@ -50,6 +50,7 @@ def main(autograder_dir: str = "/autograder") -> None:
         from otter.run.run_autograder import main as run_autograder
 
         run_autograder(autograder_dir)
+        set_visibility(results, root / "source" / "otter_config.json")
     except BaseException as e:  # noqa: BLE001 - Gradescope must get a results.json whatever happened
         traceback.print_exc(file=sys.stderr)
         try:
@@ -58,3 +59,18 @@ def main(autograder_dir: str = "/autograder") -> None:
             written = None
         if not written or written.get("output") == FALLBACK or not written.get("tests"):
             write_results(results, FAILED.format(error=type(e).__name__))
+
+
+def set_visibility(results: Path, config: Path) -> None:
+    """Every scored test as the plugin's "visibility" setting says (otter itself can only write
+    hidden or after_published for tests that have hidden cases)."""
+    from autograder.otter.plugin import PLUGIN_NAME, visibility
+
+    plugins = json.loads(config.read_text(encoding="utf-8")).get("plugins", [])
+    settings = next((p[PLUGIN_NAME] for p in plugins if isinstance(p, dict) and PLUGIN_NAME in p), {})
+    chosen = visibility(settings)
+    written = json.loads(results.read_text(encoding="utf-8"))
+    for test in written.get("tests", []):
+        if "max_score" in test:
+            test["visibility"] = chosen
+    results.write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
