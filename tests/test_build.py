@@ -65,7 +65,8 @@ def test_template_is_the_solution_stripped():
     assert [(c.cell_type, c.source) for c in want.cells] == [(c.cell_type, c.source) for c in have.cells]
     checks = [c.source for c in have.cells if c.source.startswith("grader.check(")]
     assert checks == [f'grader.check("{q}")' for q in QUESTIONS]
-    assert have.cells[-1].source.strip().endswith("grader.export(pdf=False, run_tests=True)")
+    assert have.cells[-1].source.strip().endswith("export(grader)")  # autograder/engine/submit.py
+    assert "Download .ipynb" in have.cells[0].source and "Download .ipynb" in have.cells[-1].source  # Colab
 
 
 def test_zip_test_cases_only_fail_closed_so_no_run_without_the_plugin_earns_a_point(dist):

@@ -73,3 +73,30 @@ def test_a_cell_that_raised_is_named_with_its_error_at_the_check(dist, tmp_path)
     outputs = run_in_student_folder(dist, tmp_path, slips_corpus.notebook(case))
     assert "[cell_raised]" in outputs["method1"] and "RuntimeError" in outputs["method1"]
     assert "-5.0, 10.0" in outputs["method1"]  # the cause in words: write the values as floats
+
+
+def _run_export_cell(dist, tmp_path, before: str, extra_notebooks: tuple[str, ...] = ()) -> str:
+    """The template's first code cell, `before`, then its export cell, in a real kernel: the output."""
+    folder = tmp_path / "student"
+    shutil.copytree(dist / "student", folder)
+    template = nbformat.read(folder / "hw04.ipynb", as_version=4)
+    code = [c for c in template.cells if c.cell_type == "code"]
+    nb = nbformat.v4.new_notebook(cells=[code[0], nbformat.v4.new_code_cell(before), code[-1]])
+    for name in extra_notebooks:
+        nbformat.write(template, folder / name)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return "".join(str(o.get("text", "")) + str(o.get("ename", "")) + str(o.get("evalue", "")) for o in nb.cells[-1].outputs)
+
+
+def test_the_export_cell_on_colab_says_how_to_submit_instead_of_a_traceback(dist, tmp_path):
+    out = _run_export_cell(dist, tmp_path, "from otter.check.utils import IPythonInterpreter\n"
+                                           "grader.interpreter = IPythonInterpreter.COLAB  # otter's own Colab detection")
+    assert "Download .ipynb" in out and "다운로드" in out
+    assert "RuntimeError" not in out and "Traceback" not in out
+
+
+def test_the_export_cell_with_two_notebooks_says_which_to_keep_in_both_languages(dist, tmp_path):
+    out = _run_export_cell(dist, tmp_path, "pass", extra_notebooks=("hw04 (1).ipynb",))
+    assert "hw04 (1).ipynb" in out and "hw04.ipynb" in out
+    assert "하나만" in out and "Keep only" in out and "ValueError" not in out
