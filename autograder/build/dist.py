@@ -70,13 +70,15 @@ def build_student(dist: Path) -> Path:
 
 
 
-def build_autograder(dist: Path, limits: dict | None = None) -> Path:
-    """`limits` (e.g. {"timeout": 30}) are written into the zip's otter_config.json for the plugin."""
+def build_autograder(dist: Path, limits: dict | None = None, plain: bool = False) -> Path:
+    """`limits` (e.g. {"timeout": 30}) are written into the zip's otter_config.json for the plugin.
+    `plain`: dist/autograder-plain.zip, plain otter without the plugin (the hidden cases run in the
+    student's kernel): only the benchmark's baseline for the Gradescope path, never shipped."""
     from otter.generate import main as otter_generate
 
-    stage = dist / "autograder-src"
+    stage = dist / ("autograder-plain-src" if plain else "autograder-src")
     shutil.rmtree(stage, ignore_errors=True)
-    write_tests(stage / "tests", with_hidden=True, by_plugin=True)
+    write_tests(stage / "tests", with_hidden=True, by_plugin=not plain)
     shutil.copytree(ROOT / "autograder", stage / "autograder", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (stage / "solutions").mkdir()
     for name in ("__init__.py", "reference.py"):
@@ -87,10 +89,12 @@ def build_autograder(dist: Path, limits: dict | None = None) -> Path:
         raise SystemExit(f"otter_config.json must name the plugin {PLUGIN}: the zip's test cases only fail closed")
     if limits:
         config["plugins"] = [{PLUGIN: {**(p[PLUGIN] or {}), **limits}} if PLUGIN in p else p for p in plugins]
+    if plain:
+        config["plugins"] = [p for p in plugins if PLUGIN not in p]
     (stage / "otter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     shutil.copy2(ROOT / "pyproject.toml", stage / "pyproject.toml")
     shutil.copy2(REQUIREMENTS, stage / "requirements.txt")
-    out = (dist / "autograder.zip").resolve()
+    out = (dist / ("autograder-plain.zip" if plain else "autograder.zip")).resolve()
     with _chdir(stage):
         otter_generate(
             tests_dir="tests",
