@@ -43,13 +43,25 @@ def _otter_run(args) -> int:
 
 
 def _grade(args) -> int:
+    from autograder.batch.submissions import InputError, collect
+
+    # the first line comes at once, before torch is imported and the workers warm up (seconds)
+    try:
+        found = len(collect(args.paths))
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    jobs = args.jobs or (os.cpu_count() or 1)
+    print(f"{found} submission(s) found; starting {min(jobs, found)} worker(s)"
+          f"{' WITHOUT the sandbox' if args.no_sandbox else ', sandboxed'} (torch warms up first: a few seconds) ...",
+          file=sys.stderr, flush=True)
+
     from autograder.batch.grade import Options, WorkerError, grade
     from autograder.batch.results import load_results
-    from autograder.batch.submissions import InputError
     from autograder.report.table import table
     from autograder.spec.questions import QUESTIONS
 
-    options = Options(jobs=args.jobs or (os.cpu_count() or 1), timeout=args.timeout, memory_mb=args.memory,
+    options = Options(jobs=jobs, timeout=args.timeout, memory_mb=args.memory,
                       force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox)
     out = Path(args.out)
     try:
@@ -79,16 +91,34 @@ def _grade(args) -> int:
 
 
 def _report(args) -> int:
+    from autograder.report.canvas import read_roster
     from autograder.report.pages import write_reports
 
+    out_dir = Path(args.dir)
+    roster = None
+    if args.roster:
+        try:
+            roster = read_roster(Path(args.roster))
+        except (OSError, ValueError) as e:
+            print(f"error: --roster: {e}", file=sys.stderr)
+            return 2
     try:
-        out = write_reports(Path(args.dir), lang=args.lang, reveal=args.reveal)
+        out = write_reports(out_dir, lang=args.lang, reveal=args.reveal, roster=roster, assignment=args.assignment)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    canvas = out["canvas"]
     print(f"summary       : {out['summary']}")
-    print(f"feedback      : {out['feedback']}/<submission>.html and .md ({out['count']} submissions)")
-    print(f"Canvas import : {out['canvas']}")
+    print(f"feedback      : {out['feedback']}/<submission>.html, .md and .txt (plain text for LMS comments; "
+          f"{out['count']} submissions)")
+    found = ", ".join(f"{n} by {how}" for how, n in canvas["matched_by"].items()) or "none"
+    print(f"Canvas import : {canvas['canvas']} ({canvas['rows']} students, column {canvas['assignment']!r}; "
+          f"placed {found})")
+    if canvas["superseded"]:
+        print(f"                {canvas['superseded']} student(s) had several submissions: the best score is the one in canvas.csv")
+    print(f"not placed    : {canvas['unmatched']} ({canvas['unmatched_rows']} rows: not in canvas.csv)")
+    for warning in canvas["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -115,11 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--table", action="store_true", help="print a score table")
     g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap, as you: only for notebooks you trust")
     g.set_defaults(func=_grade)
-    r = sub.add_parser("report", help="feedback pages per student, a summary with plots, and canvas.csv")
+    r = sub.add_parser("report", help="feedback pages per student, a summary with plots, canvas.csv and unmatched.csv")
     r.add_argument("dir", help="a batch output folder (from `grade --out`)")
     r.add_argument("--lang", choices=["ko", "en"], default="ko")
     r.add_argument("--reveal", choices=["none", "hints", "values"], default="hints",
                    help="none: scores only; hints: the named mistakes (default); values: also student and expected values")
+    r.add_argument("--roster", metavar="FILE",
+                   help="Canvas's gradebook export (Grades > Export): fills SIS User ID, SIS Login ID and Section, "
+                        "and places students without a Canvas id by SIS id, login or name")
+    r.add_argument("--assignment", default="hw04", metavar="NAME",
+                   help="the assignment's column as Canvas shows it, with its id: 'hw04 (12345)' (default: hw04, "
+                        "or the roster's column of that title)")
     r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     return args.func(args)

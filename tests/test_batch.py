@@ -41,7 +41,9 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(examples_
     table = rows(examples_batch)
     assert set(table) == {p.stem for p in EXAMPLES.glob("*.ipynb")}
     header = list(next(iter(table.values())))
-    assert header == ["submission", "student", "status", "score", "max_score", *QUESTIONS]
+    # issue 13: one row per student, with the ids Canvas and Gradescope give and where the row came from
+    assert header == ["submission", "student", "status", "score", "max_score", "canvas_user_id", "sid", "email",
+                      "group", "file", *QUESTIONS]
     assert float(table["solution"]["score"]) == total_points()
     assert float(table["blank"]["score"]) == 0
     assert summary["counts"]["graded"] == len(table)

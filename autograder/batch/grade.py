@@ -44,9 +44,10 @@ def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
     from autograder.spec.questions import QUESTIONS, total_points
 
     result = {
-        "submission": sub.stem, "file": sub.source, "student": sub.student, "student_id": sub.student_id,
-        "sha256": sub.sha256, "status": verdict.status, "reason": verdict.reason, "score": verdict.score,
-        "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
+        "submission": sub.stem, "file": sub.source, "file_name": sub.file_name, "student": sub.student,
+        "student_id": sub.student_id, "members": [dict(m) for m in sub.members], "group": sub.group,
+        "canvas": dict(sub.canvas), "sha256": sub.sha256, "status": verdict.status, "reason": verdict.reason,
+        "score": verdict.score, "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
         "records": [r.to_dict() for r in verdict.records], "cell_errors": [], "output": "",
     }
     result.update(extra)

@@ -1,5 +1,5 @@
 """Write what a batch produced: one JSON per submission (atomically, as soon as it is known),
-grades.csv (one row per submission) and, on request, otter's final_grades.csv layout.
+grades.csv (one row per student of each submission) and, on request, otter's final_grades.csv layout.
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import csv
 import io
 import json
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,18 @@ STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Readers see the old file or the new one, never half of one: even if we are killed mid-write."""
+    """Readers see the old file or the new one, never half of one: even if we are killed mid-write.
+    The file gets the mode any new file gets (0o666 less the umask, and a default ACL if any), not
+    mkstemp's 0600, so the course staff can read what the grader wrote."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    short = path.name.encode()[:200].decode(errors="ignore")  # the temporary name must fit in 255 bytes too
+    while True:
+        tmp = path.parent / f".{short}.{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -77,34 +87,109 @@ def load_results(out: Path, refused: list[str] | None = None) -> list[dict[str, 
     return results
 
 
-def _csv(rows: list[list[Any]]) -> str:
+MAX_CELL = 1000  # characters of one CSV cell: a name or a reason, never a whole notebook
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+_INERT = re.compile(r"-+|[-+]?\d+(\.\d+)?")  # otter's "--", a signed number: nothing a spreadsheet runs
+
+
+def cell(value: Any) -> Any:
+    """A value safe for a spreadsheet: text bounded, and never read as a formula (a leading = + - @,
+    tab or CR gets a ' before it, as OWASP advises). Numbers stay numbers."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    value = value[:MAX_CELL]
+    return "'" + value if value.startswith(_FORMULA) and not _INERT.fullmatch(value) else value
+
+
+def _csv(rows: list[list[Any]], header: list[str] | None = None) -> str:
+    """CSV text: `header` as given (our own column names), every row's cells through cell()."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    w = csv.writer(buf, lineterminator="\n")
+    if header is not None:
+        w.writerow(header)
+    w.writerows([cell(v) for v in row] for row in rows)
     return buf.getvalue()
 
 
+def _text(value: Any, limit: int = 200) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def people(result: dict[str, Any]) -> list[dict[str, str]]:
+    """Who a result counts for, one dict per person: name, canvas_id, sid, email. Several for a
+    Gradescope group; one for a Canvas download; for a file nothing identifies, one person named as
+    the result's student (no ids). A result written before members were recorded gets its Canvas id
+    back from its file name, never from a bare student_id (that may be a Gradescope sid)."""
+    from autograder.batch.submissions import canvas_name
+
+    members = result.get("members")
+    found = []
+    if isinstance(members, list):
+        for m in members[:20]:
+            if isinstance(m, dict):
+                person = {k: _text(m.get(k)) for k in ("name", "canvas_id", "sid", "email")}
+                person["canvas_id"] = person["canvas_id"] if person["canvas_id"].isdigit() else ""
+                if any(person.values()):
+                    found.append(person)
+    if found:
+        return found
+    name = _text(result.get("student")) or _text(result.get("submission"))
+    if "members" not in result:  # an older result: a Canvas download's id is in its file name
+        canvas = canvas_name(file_name(result))
+        if canvas and canvas["user_id"] and canvas["user_id"] == result.get("student_id"):
+            return [{"name": name, "canvas_id": canvas["user_id"], "sid": "", "email": ""}]
+    return [{"name": name, "canvas_id": "", "sid": "", "email": ""}]
+
+
+def file_name(result: dict[str, Any]) -> str:
+    """The submitted file's own name, never the path it was found at."""
+    name = _text(result.get("file_name"))
+    if not name:
+        name = re.split(r"[:/\\]", _text(result.get("file"), 4000))[-1]
+    return name or _text(result.get("submission"))
+
+
+GRADES_HEADER = ["submission", "student", "status", "score", "max_score", "canvas_user_id", "sid", "email",
+                 "group", "file", *QUESTIONS]
+
+
+def grade_rows(results: list[dict[str, Any]]) -> list[list[Any]]:
+    """grades.csv's rows: one per person of each submission (a group's members each get the group's
+    score); a file nothing identifies still gets its row, named by its file."""
+    rows = []
+    for r in sorted(results, key=lambda r: r["submission"]):
+        group = _text(r.get("group"))
+        for person in people(r):
+            rows.append([r["submission"], person["name"], r["status"], r["score"], r["max_score"],
+                         person["canvas_id"], person["sid"], person["email"], group, _text(r.get("file"), MAX_CELL),
+                         *(r.get("questions", {}).get(q, 0) for q in QUESTIONS)])
+    return rows
+
+
 def write_grades_csv(out: Path, results: list[dict[str, Any]]) -> Path:
-    header = ["submission", "student", "status", "score", "max_score", *QUESTIONS]
-    rows = [header] + [
-        [r["submission"], r.get("student", ""), r["status"], r["score"], r["max_score"],
-         *(r.get("questions", {}).get(q, 0) for q in QUESTIONS)]
-        for r in sorted(results, key=lambda r: r["submission"])
-    ]
     path = out / "grades.csv"
-    write_atomic(path, _csv(rows))
+    write_atomic(path, _csv(grade_rows(results), header=GRADES_HEADER))
     return path
 
 
 def write_otter_csv(out: Path, results: list[dict[str, Any]]) -> Path:
-    """otter grade's final_grades.csv: file, questions (sorted), total, percent, status; first row the maxima."""
+    """otter grade's final_grades.csv: file, questions (sorted), total, percent, status; first row the maxima.
+    `file` is the submitted file's name; where two submissions share one (hw04.ipynb in each
+    Gradescope folder) it is <submission>/<name>, so every row still names one file."""
+    from collections import Counter
+
     questions = sorted(QUESTIONS)
-    rows = [["file", *questions, "total_points_earned", "percent_correct", "grading_status"],
-            ["points-per-question", *(QUESTIONS[q].points for q in questions), total_points(), 1, "--"]]
-    for r in sorted(results, key=lambda r: r["submission"]):
+    ordered = sorted(results, key=lambda r: r["submission"])
+    names = Counter(file_name(r) for r in ordered)
+    rows = [["points-per-question", *(QUESTIONS[q].points for q in questions), total_points(), 1, "--"]]
+    for r in ordered:
         percent = round(r["score"] / r["max_score"], 4) if r["max_score"] else 0
         status = "Completed" if r["status"] == "graded" else f"{r['status']}: {r.get('reason', '')}"
-        rows.append([r.get("file", r["submission"]), *(r.get("questions", {}).get(q, 0) for q in questions),
-                     r["score"], percent, status])
+        name = file_name(r) if names[file_name(r)] == 1 else f"{r['submission']}/{file_name(r)}"
+        rows.append([name, *(r.get("questions", {}).get(q, 0) for q in questions), r["score"], percent, status])
     path = out / "final_grades.csv"
-    write_atomic(path, _csv(rows))
+    write_atomic(path, _csv(rows, header=["file", *questions, "total_points_earned", "percent_correct",
+                                          "grading_status"]))
     return path

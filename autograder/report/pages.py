@@ -4,21 +4,26 @@
 
 Everything is rendered from the check records (results/*.json); no test source or reference
 code is read, so none can leak. Pages are self-contained (inline CSS, images as data URIs).
+Everything a student controls (names, file names, values, messages) is escaped and bounded.
+
+Files written: feedback/<stem>.html, .md and .txt (plain text, for an LMS comment box that shows
+Markdown raw), summary.html and canvas.csv.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from autograder.batch.results import load_results, write_atomic
 from autograder.report import plots
 from autograder.spec.constants import W_INIT, pair
+from autograder.spec.mistakes import CATALOGUE
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS
 
 T = {
@@ -26,27 +31,54 @@ T = {
         "feedback": "피드백", "score": "점수", "question": "문제", "check": "항목", "points": "점수",
         "passed": "통과", "failed": "실패", "status": "채점 상태", "mistake": "실수", "yours": "제출한 값",
         "expected": "기대한 값", "carried": "앞 단계 값 기준으로 인정", "manual": "서술형은 따로 채점합니다",
-        "summary": "채점 요약", "students": "제출 수", "mean": "평균", "median": "중앙값",
+        "summary": "채점 요약", "students": "학생 수", "files": "파일 수", "mean": "평균", "median": "중앙값",
         "hist": "총점 분포", "qrate": "문제별 통과율", "rate": "통과율", "mistakes": "실수별 빈도",
         "who": "해당 제출", "loop": "학습 루프의 최종 가중치", "trouble": "확인이 필요한 제출",
         "reason": "사유", "none": "없음", "lang": "ko",
         "loop_note": "초록 별: 최소제곱해 {loop}, zero_grad 를 한 학습이 도착하는 곳. "
                      "빨간 X: zero_grad 없이 학습한 결과 {homework}.",
+        "loop_count": "점 하나가 학습 루프를 실행한 제출 하나입니다 ({n}개). 속이 빈 점은 그림 밖의 값을 가장자리에 그린 것입니다.",
+        "applies": "해당 항목", "these": "각 값", "table": "학생별 결과", "student": "학생", "file": "파일",
+        "lost": "점수를 잃은 문제", "practice": "연습 (점수 없음)", "open": "피드백", "all": "전체",
+        "description": "설명", "count": "학생 수",
+        "practice_title": "점수 없는 문제 (연습)",
+        "practice_note": "아래 문제는 점수에 들어가지 않습니다: 만점인 학생도 여기에 나올 수 있으며, 위의 실수 표와 "
+                         "'점수를 잃은 문제'에는 들어가지 않습니다.",
+        "more": "외 {n}명",
     },
     "en": {
         "feedback": "Feedback", "score": "Score", "question": "Question", "check": "Check", "points": "Points",
         "passed": "passed", "failed": "failed", "status": "Status", "mistake": "Mistake", "yours": "Your value",
         "expected": "Expected", "carried": "credit carried forward", "manual": "the written question is graded separately",
-        "summary": "Grading summary", "students": "Submissions", "mean": "Mean", "median": "Median",
+        "summary": "Grading summary", "students": "Students", "files": "Files", "mean": "Mean", "median": "Median",
         "hist": "Total scores", "qrate": "Pass rate per question", "rate": "pass rate", "mistakes": "Mistakes",
         "who": "Submissions", "loop": "Final weights of the training loop", "trouble": "Submissions to look at",
         "reason": "Reason", "none": "none", "lang": "en",
         "loop_note": "Green star: the least-squares solution {loop}, where training with zero_grad ends. "
                      "Red X: where training without zero_grad ends {homework}.",
+        "loop_count": "One point per submission whose training loop ran ({n}). A hollow point is a value outside "
+                      "the view, drawn on its edge.",
+        "applies": "applies to", "these": "each of these", "table": "Students", "student": "Student", "file": "File",
+        "lost": "Points lost in", "practice": "Practice (not scored)", "open": "Feedback", "all": "all",
+        "description": "Description", "count": "Students",
+        "practice_title": "Questions without points (practice)",
+        "practice_note": "These questions do not count toward the score: a student with full marks may appear here, "
+                         "and they are left out of the mistakes table and of 'Points lost in' above.",
+        "more": "and {n} more",
     },
 }
-PLOT_LABELS = {"score": "total score", "count": "submissions", "students": "students",
-               "lstsq": "least squares {loop}", "nozero": "no zero_grad {homework}", "start": f"start {pair(W_INIT)}"}
+PLOT_LABELS = {
+    "en": {"score": "total score", "count": "submissions", "students": "students", "rate": "pass rate (%)",
+           "lstsq": "least squares {loop}", "nozero": "no zero_grad {homework}", "start": f"start {pair(W_INIT)}"},
+    "ko": {"score": "총점", "count": "제출 수", "students": "학생", "rate": "통과율 (%)",
+           "lstsq": "최소제곱해 {loop}", "nozero": "zero_grad 없이 {homework}", "start": f"시작점 {pair(W_INIT)}"},
+}
+NAME_LEN, TEXT_LEN, VALUE_LEN, WHO_SHOWN = 60, 600, 200, 12
+
+
+def plot_labels(lang: str) -> dict[str, str]:
+    """The plots' labels: Korean only where a font that draws Hangul is installed (plots.hangul_font)."""
+    return PLOT_LABELS["ko"] if lang == "ko" and plots.hangul_font() else PLOT_LABELS["en"]
 
 
 def loop_ends(results: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
@@ -64,10 +96,17 @@ padding:0 1rem;color:#222;line-height:1.5}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;margin:.5rem 0;table-layout:fixed}
 th:nth-child(1){width:22%}th:nth-child(2){width:10%}th:nth-child(3){width:14%}th,td{border:1px solid #ddd;padding:.3rem .5rem;
-text-align:left;vertical-align:top}th{background:#f4f6f8}.ok{color:#1e7b3c;font-weight:600}
+text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}th{background:#f4f6f8}
+.ok{color:#1e7b3c;font-weight:600}
 .bad{color:#b3261e;font-weight:600}.code{font-family:monospace;background:#f4f4f4;padding:0 .25rem}
 .score{font-size:1.3rem}.note{color:#555;font-size:.9rem}img{max-width:100%}
 .status{padding:.5rem .8rem;border-radius:4px;background:#fff4e5;border:1px solid #f0b86e}
+ul.msgs{margin:.2rem 0 1rem;padding-left:1.2rem}ul.msgs li{margin:.2rem 0;overflow-wrap:anywhere}
+table.students th:nth-child(1){width:20%}table.students th:nth-child(2){width:8%}
+table.students th:nth-child(3){width:9%}table.students th:nth-child(4){width:28%}
+table.students th:nth-child(5){width:17%}table.students th:nth-child(6){width:18%}
+table.mistakes th:nth-child(1){width:16%}table.mistakes th:nth-child(2){width:44%}table.mistakes th:nth-child(3){width:8%}
+h1{overflow-wrap:anywhere}
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
 """
 
@@ -77,8 +116,27 @@ def _page(title: str, lang: str, body: str) -> str:
             f"<style>{CSS}</style></head><body>{body}</body></html>\n")
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def bound(value: Any, limit: int = NAME_LEN) -> str:
+    """A student-controlled value as one line of at most `limit` characters: control and
+    direction-changing characters become spaces, a longer text ends with an ellipsis."""
+    text = _UNSAFE.sub(" ", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _who(result: dict) -> str:
+    return bound(result.get("student") or result["submission"])
+
+
 def _message(record: dict, lang: str) -> str:
-    return record["message"].get(lang) or record["message"].get("en", "")
+    msg = record.get("message") or {}
+    return bound(msg.get(lang) or msg.get("en", ""), TEXT_LEN)
+
+
+def _code(record: dict) -> str:
+    return bound(record.get("mistake") or "", 40)
 
 
 _TICKS = re.compile(r"`([^`\n]{1,200})`")
@@ -87,6 +145,11 @@ _TICKS = re.compile(r"`([^`\n]{1,200})`")
 def _html_message(text: str) -> str:
     """A message for HTML: escaped, with `code` in backticks shown as <code>code</code>."""
     return _TICKS.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
+
+
+def _plain(text: str) -> str:
+    """A message as plain text: no backticks, no Markdown emphasis."""
+    return re.sub(r"\*\*|__", "", text.replace("`", ""))
 
 
 def _rows(result: dict) -> dict[str, list[dict]]:
@@ -98,156 +161,322 @@ def _rows(result: dict) -> dict[str, list[dict]]:
     return rows
 
 
+@dataclass
+class Note:
+    """One message of a question, shown once, with the quantities it applies to."""
+
+    code: str
+    text: str
+    checks: list[str] = field(default_factory=list)
+
+
+_NAME = "\x00"
+
+
+def notes(rows: list[dict], lang: str) -> list[Note]:
+    """The messages of a question's failed (or carried) checks, each once: the same message on several
+    quantities (a hard-coded notebook gets the same one on every check) becomes one Note listing them.
+    Messages name their quantity in backticks; that name is what may differ between repeats."""
+    found: dict[tuple[str, str], Note] = {}
+    for r in rows:
+        if r["passed"] and not r.get("carried_forward"):
+            continue
+        check = bound(r["check"])
+        text = _message(r, lang)
+        key = (_code(r), text.replace(f"`{check}`", _NAME))
+        found.setdefault(key, Note(key[0], text)).checks.append(check)
+    out = []
+    for (code, generic), note in found.items():
+        if len(note.checks) > 1:
+            text = generic.replace(_NAME, T[lang]["these"])
+            note.text = text[:1].upper() + text[1:]
+        out.append(note)
+    return out
+
+
 def feedback_html(result: dict, lang: str, reveal: str) -> str:
     t = T[lang]
     e = html.escape
-    parts = [f"<h1>{t['feedback']}: {e(result['student'] or result['submission'])}</h1>",
+    parts = [f"<h1>{t['feedback']}: {e(_who(result))}</h1>",
              f"<p class='score'>{t['score']}: <b>{result['score']:g}</b> / {result['max_score']:g}</p>"]
     if result["status"] != "graded":
-        parts.append(f"<p class='status'>{t['status']}: <b>{e(result['status'])}</b> — {e(result.get('reason', ''))}</p>")
+        parts.append(f"<p class='status'>{t['status']}: <b>{e(bound(result['status']))}</b> — "
+                     f"{e(bound(result.get('reason', ''), TEXT_LEN))}</p>")
     rows = _rows(result)
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
         parts.append(f"<h2>{e(question.title or name)} <span class='note'>({e(name)})</span> — "
                      f"{got:g} / {question.points:g}</h2>")
+        if not rows.get(name):
+            parts.append(f"<p class='note'>{t['none']}</p>")
+            continue
         head = [t["check"], t["points"], t["status"]] + ([t["mistake"]] if reveal != "none" else [])
         head += [t["yours"], t["expected"]] if reveal == "values" else []
         table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
-        for r in rows.get(name, []):
+        for r in rows[name]:
             ok = r["passed"]
-            cells = [f"<span class='code'>{e(r['check'])}</span>", f"{r['points']:g} / {r['max_points']:g}",
+            cells = [f"<span class='code'>{e(bound(r['check']))}</span>", f"{r['points']:g} / {r['max_points']:g}",
                      f"<span class='{'ok' if ok else 'bad'}'>{t['passed'] if ok else t['failed']}</span>"
                      + (f"<br><span class='note'>{t['carried']}</span>" if r.get("carried_forward") else "")]
             if reveal != "none":
-                code = f"<span class='code'>{e(r['mistake'])}</span> " if r["mistake"] else ""
-                cells.append(code + _html_message(_message(r, lang)) if not ok or r.get("carried_forward") else "")
+                cells.append(f"<span class='code'>{e(_code(r))}</span>" if _code(r) else "")
             if reveal == "values":
-                cells += [e(str(r["student"])), e(str(r["expected"]))]
+                cells += [e(bound(r["student"], VALUE_LEN)), e(bound(r["expected"], VALUE_LEN))]
             table.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        table.append("</table>")
-        parts.append("".join(table) if rows.get(name) else f"<p class='note'>{t['none']}</p>")
+        parts.append("".join(table) + "</table>")
+        if reveal != "none":
+            items = [f"<li>{f'<span class=code>{e(n.code)}</span> ' if n.code else ''}{_html_message(n.text)}"
+                     f"<br><span class='note'>{t['applies']}: {', '.join(f'<code>{e(c)}</code>' for c in n.checks)}"
+                     "</span></li>" for n in notes(rows[name], lang)]
+            parts.append(f"<ul class='msgs'>{''.join(items)}</ul>" if items else "")
     manual = ", ".join(f"{q} ({p:g})" for q, p in MANUAL_QUESTIONS.items())
     parts.append(f"<p class='note'>{t['manual']}: {e(manual)}</p>")
-    return _page(f"{t['feedback']} — {result['submission']}", lang, "".join(parts))
+    return _page(f"{t['feedback']} — {bound(result['submission'])}", lang, "".join(parts))
 
 
 def feedback_md(result: dict, lang: str, reveal: str) -> str:
-    """The same feedback as plain Markdown, to paste into an LMS comment."""
+    """The same feedback as Markdown (for places that render it)."""
     t = T[lang]
-    lines = [f"## {t['feedback']}: {result['student'] or result['submission']}",
+    lines = [f"## {t['feedback']}: {_who(result)}",
              f"{t['score']}: **{result['score']:g} / {result['max_score']:g}**"]
     if result["status"] != "graded":
-        lines.append(f"{t['status']}: {result['status']} ({result.get('reason', '')})")
+        lines.append(f"{t['status']}: {bound(result['status'])} ({bound(result.get('reason', ''), TEXT_LEN)})")
     rows = _rows(result)
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
         lines.append(f"\n**{question.title or name}** ({got:g}/{question.points:g})")
         for r in rows.get(name, []):
             mark = "✅" if r["passed"] else "❌"
-            line = f"- {mark} `{r['check']}` {r['points']:g}/{r['max_points']:g}"
-            if reveal != "none" and (not r["passed"] or r.get("carried_forward")):
-                line += f": {('[' + r['mistake'] + '] ') if r['mistake'] else ''}{_message(r, lang)}"
+            line = f"- {mark} `{bound(r['check'])}` {r['points']:g}/{r['max_points']:g}"
+            if reveal != "none" and _code(r) and not r["passed"]:
+                line += f" [{_code(r)}]"
             if reveal == "values":
-                line += f" ({t['yours']}: {r['student']}; {t['expected']}: {r['expected']})"
+                line += f" ({t['yours']}: {bound(r['student'], VALUE_LEN)}; {t['expected']}: {bound(r['expected'], VALUE_LEN)})"
             lines.append(line)
+        if reveal != "none":
+            for n in notes(rows.get(name, []), lang):
+                lines.append(f"  - {('[' + n.code + '] ') if n.code else ''}{n.text} "
+                             f"({t['applies']}: {', '.join(n.checks)})")
     return "\n".join(lines) + "\n"
 
 
-def _loop_point(result: dict) -> tuple[float, float] | None:
+def feedback_text(result: dict, lang: str, reveal: str) -> str:
+    """The same feedback as plain text (no Markdown), to paste into an LMS comment (Canvas shows
+    Markdown as it is typed)."""
+    t = T[lang]
+    lines = [f"{t['feedback']}: {_plain(_who(result))}",
+             f"{t['score']}: {result['score']:g} / {result['max_score']:g}"]
+    if result["status"] != "graded":
+        lines.append(f"{t['status']}: {_plain(bound(result['status']))} "
+                     f"({_plain(bound(result.get('reason', ''), TEXT_LEN))})")
+    rows = _rows(result)
+    for name, question in QUESTIONS.items():
+        got = sum(r["points"] for r in rows.get(name, []))
+        lines.append(f"\n{question.title or name} ({got:g} / {question.points:g})")
+        for r in rows.get(name, []):
+            line = f"  {t['passed'] if r['passed'] else t['failed']}: {_plain(bound(r['check']))} " \
+                   f"{r['points']:g}/{r['max_points']:g}"
+            if reveal != "none" and _code(r) and not r["passed"]:
+                line += f" [{_plain(_code(r))}]"
+            if reveal == "values":
+                line += (f" ({t['yours']}: {_plain(bound(r['student'], VALUE_LEN))}; "
+                         f"{t['expected']}: {_plain(bound(r['expected'], VALUE_LEN))})")
+            lines.append(line)
+        if reveal != "none":
+            for n in notes(rows.get(name, []), lang):
+                lines.append(f"  - {('[' + _plain(n.code) + '] ') if n.code else ''}{_plain(n.text)} "
+                             f"({t['applies']}: {_plain(', '.join(n.checks))})")
+    return "\n".join(lines) + "\n"
+
+
+def loop_point(result: dict) -> tuple[float, float] | None:
+    """A graded submission's final (w0, w1) of the training loop ("loop"), if its loop ran."""
+    if result.get("status") != "graded":
+        return None
     for r in result["records"]:
-        if r["hidden"] and r["question"] == "loop" and isinstance(r["student"], list) and len(r["student"]) == 2:
-            return float(r["student"][0]), float(r["student"][1])
+        value = r.get("student")
+        if (r["hidden"] and r["question"] == "loop" and isinstance(value, list) and len(value) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+            return float(value[0]), float(value[1])
     return None
 
 
-def summary_html(results: list[dict], lang: str) -> str:
+def counts(results: list[dict]) -> tuple[int, int]:
+    """(students, files): a student may have several files, and a group's file counts each member."""
+    from autograder.batch.results import people
+
+    def key(person: dict) -> str:
+        return person["canvas_id"] or person["sid"] or person["email"] or person["name"]
+
+    return len({key(person) for r in results for person in people(r)}), len(results)
+
+
+def stems(results: list[dict]) -> dict[str, str]:
+    """The feedback file name (without suffix) of each submission: its stem as the grader made it
+    (letters, digits, '.', '-', '_'), made safe and unique again in case a result file was edited."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for r in results:
+        base = re.sub(r"[^\w.-]+", "_", r["submission"]).strip("._")
+        while len(base.encode()) > 200:
+            base = base[:-1]
+        stem, n = base or "submission", 1
+        while stem in taken:
+            n += 1
+            stem = f"{base or 'submission'}-{n}"
+        taken.add(stem)
+        out[r["submission"]] = stem
+    return out
+
+
+def _scored(question: str) -> bool:
+    return question in QUESTIONS and QUESTIONS[question].points > 0
+
+
+def describe(code: str, lang: str, checks: list[str] = ()) -> str:
+    """A short description of a mistake code, from the catalogue's message: its first sentence, with
+    the quantities it was found on in place of the student's variable and '…' for the details."""
+    try:
+        mistake = CATALOGUE[code]
+    except (KeyError, ValueError):
+        return ""
+    shown = sorted(set(checks))
+    name = ", ".join(shown[:3]) + (", …" if len(shown) > 3 else "") if shown else "…"
+    text = mistake.message(name=name, detail="…")[lang]
+    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    return bound(first, 200)
+
+
+def _names(names: set[str], t: dict) -> str:
+    shown = sorted(names, key=str.casefold)
+    rest = len(shown) - WHO_SHOWN
+    return ", ".join(shown[:WHO_SHOWN]) + (f" {t['more'].format(n=rest)}" if rest > 0 else "")
+
+
+def _mistake_table(results: list[dict], scored: bool, t: dict, lang: str) -> str:
+    who: dict[str, set[str]] = defaultdict(set)
+    checks: dict[str, list[str]] = defaultdict(list)
+    for r in results:
+        for rec in r["records"]:
+            if rec["hidden"] and _code(rec) and rec["question"] in QUESTIONS and _scored(rec["question"]) == scored:
+                who[_code(rec)].add(_who(r))
+                checks[_code(rec)].append(bound(rec["check"]))
+    if not who:
+        return f"<p>{t['none']}</p>"
+    e = html.escape
+    table = [f"<table class='mistakes'><tr><th>{t['mistake']}</th><th>{t['description']}</th><th>{t['count']}</th>"
+             f"<th>{t['student']}</th></tr>"]
+    for code, names in sorted(who.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        table.append(f"<tr><td class='code'>{e(code)}</td><td>{_html_message(describe(code, lang, checks[code]))}</td>"
+                     f"<td>{len(names)}</td><td>{e(_names(names, t))}</td></tr>")
+    return "".join(table) + "</table>"
+
+
+def _rate_table(per_check: dict[str, list[bool]], t: dict) -> str:
+    table = [f"<table><tr><th>{t['question']}: {t['check']}</th><th>{t['rate']}</th></tr>"]
+    for check, passed in per_check.items():
+        table.append(f"<tr><td class='code'>{html.escape(check)}</td><td>{100 * sum(passed) / len(passed):.0f}%</td></tr>")
+    return "".join(table) + "</table>"
+
+
+def _student_table(results: list[dict], links: dict[str, str], t: dict) -> str:
+    e = html.escape
+    unscored = [q for q in QUESTIONS if not _scored(q)]
+    table = [f"<table class='students'><tr><th>{t['student']}</th><th>{t['score']}</th><th>{t['status']}</th>"
+             f"<th>{t['lost']}</th><th>{t['practice']}</th><th>{t['open']}</th></tr>"]
+    for r in sorted(results, key=lambda r: (_who(r).casefold(), r["submission"])):
+        if r["status"] != "graded":
+            lost = t["all"]
+        else:
+            lost = ", ".join(f"{q} ({r['questions'].get(q, 0):g}/{QUESTIONS[q].points:g})" for q in QUESTIONS
+                             if _scored(q) and r["questions"].get(q, 0) < QUESTIONS[q].points) or "—"
+        rows = _rows(r)
+        practice = ", ".join(f"{q} {sum(x['passed'] for x in rows[q])}/{len(rows[q])}" for q in unscored if rows.get(q))
+        link = links[r["submission"]]
+        href = e("feedback/" + quote(link) + ".html", quote=True)
+        table.append(f"<tr data-submission='{e(link, quote=True)}'><td class='name'>{e(_who(r))}</td>"
+                     f"<td>{r['score']:g} / {r['max_score']:g}</td>"
+                     f"<td class='{'ok' if r['status'] == 'graded' else 'bad'}'>{e(bound(r['status']))}</td>"
+                     f"<td>{e(lost)}</td><td class='note'>{e(practice or '—')}</td>"
+                     f"<td><a href=\"{href}\">{e(bound(link, 40))}</a></td></tr>")
+    return "".join(table) + "</table>"
+
+
+def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = None) -> str:
+    """The instructor's page. `links`: each submission's feedback file stem (default: stems(results))."""
     t = T[lang]
     e = html.escape
+    links = links or stems(results)
+    labels = plot_labels(lang)
     scores = sorted(r["score"] for r in results)
     max_score = max((r["max_score"] for r in results), default=0) or 1
     n = len(results)
     mean = sum(scores) / n if n else 0
     median = scores[n // 2] if n else 0
+    students, files = counts(results)
     parts = [f"<h1>{t['summary']}</h1>",
-             f"<p>{t['students']}: <b>{n}</b> · {t['mean']}: <b>{mean:.2f}</b> · {t['median']}: <b>{median:g}</b> "
-             f"/ {max_score:g}</p>",
-             f"<h2>{t['hist']}</h2><img alt='{t['hist']}' src='{plots.histogram(scores, max_score, PLOT_LABELS)}'>"]
+             f"<p id='counts'>{t['students']}: <b>{students}</b> · {t['files']}: <b>{files}</b> · "
+             f"{t['mean']}: <b>{mean:.2f}</b> · {t['median']}: <b>{median:g}</b> / {max_score:g}</p>",
+             f"<section id='students'><h2>{t['table']}</h2>{_student_table(results, links, t)}</section>",
+             f"<h2>{t['hist']}</h2><img alt='{t['hist']}' src='{plots.histogram(scores, max_score, labels)}'>"]
     graded = [r for r in results if r["records"]]
-    scored = [q for q in QUESTIONS if QUESTIONS[q].points > 0]
+    scored = [q for q in QUESTIONS if _scored(q)]
     q_rates = [sum(r["questions"].get(q, 0) >= QUESTIONS[q].points for r in graded) / len(graded) if graded else 0
                for q in scored]
-    parts.append(f"<h2>{t['qrate']}</h2><img alt='{t['qrate']}' src='{plots.rates(scored, q_rates, 'pass rate (%)')}'>")
-    per_check: dict[str, list[bool]] = defaultdict(list)
-    mistakes: dict[str, list[str]] = defaultdict(list)
+    parts.append(f"<h2>{t['qrate']}</h2><img alt='{t['qrate']}' src='{plots.rates(scored, q_rates, labels)}'>")
+    per_check: dict[bool, dict[str, list[bool]]] = {True: defaultdict(list), False: defaultdict(list)}
     for r in graded:
         for rec in r["records"]:
-            if rec["hidden"]:
-                per_check[f"{rec['question']}: {rec['check']}"].append(rec["passed"])
-            if rec["mistake"] and rec["hidden"]:
-                mistakes[rec["mistake"]].append(r["submission"])
-    table = [f"<table><tr><th>{t['question']}: {t['check']}</th><th>{t['rate']}</th></tr>"]
-    for check, passed in per_check.items():
-        table.append(f"<tr><td class='code'>{e(check)}</td><td>{100 * sum(passed) / len(passed):.0f}%</td></tr>")
-    parts.append("".join(table) + "</table>")
-    counts = Counter({m: len(set(subs)) for m, subs in mistakes.items()})
-    parts.append(f"<h2>{t['mistakes']}</h2>")
-    if counts:
-        table = [f"<table><tr><th>{t['mistake']}</th><th>#</th><th>{t['who']}</th></tr>"]
-        for m, c in counts.most_common():
-            who = ", ".join(sorted(set(mistakes[m])))
-            table.append(f"<tr><td class='code'>{e(m)}</td><td>{c}</td><td>{e(who)}</td></tr>")
-        parts.append("".join(table) + "</table>")
-    else:
-        parts.append(f"<p>{t['none']}</p>")
-    points = [p for p in map(_loop_point, graded) if p]
+            if rec["hidden"] and rec["question"] in QUESTIONS:
+                per_check[_scored(rec["question"])][f"{rec['question']}: {bound(rec['check'])}"].append(rec["passed"])
+    parts.append(_rate_table(per_check[True], t))
+    parts.append(f"<section id='mistakes'><h2>{t['mistakes']}</h2>{_mistake_table(graded, True, t, lang)}</section>")
+    parts.append(f"<section id='practice'><h2>{t['practice_title']}</h2><p class='note'>{t['practice_note']}</p>"
+                 f"{_rate_table(per_check[False], t)}{_mistake_table(graded, False, t, lang)}</section>")
+    points = [p for p in map(loop_point, graded) if p]
     ends = loop_ends(results)
     shown = {k: "({:.4f}, {:.4f})".format(*v) for k, v in ends.items()}
-    labels = {k: v.format(**{q: "({:.2f}, {:.2f})".format(*e) for q, e in ends.items()}) if "{" in v else v
-              for k, v in PLOT_LABELS.items()}
-    parts.append(f"<h2>{t['loop']}</h2><img alt='{t['loop']}' src='{plots.loop_weights(points, ends, labels)}'>")
+    at = defaultdict(str, {q: "({:.2f}, {:.2f})".format(*end) for q, end in ends.items()})
+    formatted = {k: v.format_map(at).strip() for k, v in labels.items()}
+    parts.append(f"<section id='loop'><h2>{t['loop']}</h2><img alt='{t['loop']}' "
+                 f"src='{plots.loop_weights(points, ends, formatted)}'>"
+                 f"<p class='note'>{t['loop_count'].format(n=len(points))}</p>")
     if len(ends) == 2:
         parts.append(f"<p class='note'>{t['loop_note'].format(**shown)}</p>")
+    parts.append("</section>")
     trouble = [r for r in results if r["status"] != "graded"
-               or any(rec["mistake"] == "hard_coded" for rec in r["records"])]
-    parts.append(f"<h2>{t['trouble']}</h2>")
+               or any(_code(rec) == "hard_coded" and _scored(rec["question"]) for rec in r["records"])]
+    parts.append(f"<section id='trouble'><h2>{t['trouble']}</h2>")
     if trouble:
         table = [f"<table><tr><th>{t['who']}</th><th>{t['status']}</th><th>{t['reason']}</th></tr>"]
         for r in trouble:
             reason = r.get("reason") or ("hard_coded" if r["status"] == "graded" else "")
-            table.append(f"<tr><td>{e(r['submission'])}</td><td>{e(r['status'])}</td><td>{e(reason)}</td></tr>")
+            href = e("feedback/" + quote(links[r["submission"]]) + ".html", quote=True)
+            table.append(f"<tr><td><a href=\"{href}\">{e(bound(r['submission']))}</a></td>"
+                         f"<td>{e(bound(r['status']))}</td><td>{e(bound(reason, TEXT_LEN))}</td></tr>")
         parts.append("".join(table) + "</table>")
     else:
         parts.append(f"<p>{t['none']}</p>")
+    parts.append("</section>")
     return _page(t["summary"], lang, "".join(parts))
 
 
-def canvas_csv(results: list[dict], assignment: str = "hw04") -> str:
-    """Canvas gradebook import: its identity columns and one assignment column, one row per student
-    (a student with several submissions gets the best one)."""
-    best: dict[str, dict] = {}
-    for r in results:
-        who = r.get("student_id") or r.get("student") or r["submission"]
-        if who not in best or r["score"] > best[who]["score"]:
-            best[who] = r
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
-    w.writerow(["Points Possible", "", "", "", "", max((r["max_score"] for r in results), default=0)])
-    for who, r in sorted(best.items()):
-        canvas_id = r.get("student_id", "") if r.get("student_id", "").isdigit() else ""
-        sis = r.get("student_id", "") if not canvas_id else ""
-        w.writerow([r.get("student") or r["submission"], canvas_id, sis, "", "", r["score"]])
-    return buf.getvalue()
+def write_reports(out: Path, lang: str = "ko", reveal: str = "hints", roster=None,
+                  assignment: str = "hw04") -> dict[str, Any]:
+    """Feedback pages (HTML, Markdown, plain text for LMS comments), summary.html, and the Canvas
+    import with its unmatched rows (report/canvas.py; `roster`: Canvas's gradebook export)."""
+    from autograder.report.canvas import write_canvas
 
-
-def write_reports(out: Path, lang: str = "ko", reveal: str = "hints") -> dict[str, Any]:
     results = load_results(out)
     if not results:
         raise FileNotFoundError(f"no results in {out / 'results'}: run `python -m autograder grade ... --out {out}` first")
     feedback = out / "feedback"
+    links = stems(results)
     for r in results:
-        write_atomic(feedback / f"{r['submission']}.html", feedback_html(r, lang, reveal))
-        write_atomic(feedback / f"{r['submission']}.md", feedback_md(r, lang, reveal))
-    write_atomic(out / "summary.html", summary_html(results, lang))
-    write_atomic(out / "canvas.csv", canvas_csv(results))
-    return {"summary": out / "summary.html", "feedback": feedback, "canvas": out / "canvas.csv", "count": len(results)}
+        stem = links[r["submission"]]
+        write_atomic(feedback / f"{stem}.html", feedback_html(r, lang, reveal))
+        write_atomic(feedback / f"{stem}.md", feedback_md(r, lang, reveal))
+        write_atomic(feedback / f"{stem}.txt", feedback_text(r, lang, reveal))
+    write_atomic(out / "summary.html", summary_html(results, lang, links))
+    canvas = write_canvas(out, results, roster, assignment)
+    return {"summary": out / "summary.html", "feedback": feedback, "canvas": canvas, "count": len(results)}
