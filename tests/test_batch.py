@@ -188,3 +188,26 @@ def test_a_stale_or_forged_results_file_is_refused_with_a_message_not_a_crash(tm
     grade([str(EXAMPLES / "blank.ipynb")], out, Options(jobs=1, sandbox=False, scratch=tmp_path), log=messages.append)
     assert sorted(r["submission"] for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))) == ["blank"]
     assert sum("ignored in" in m for m in messages) == 2
+
+
+def test_on_a_terminal_a_spinner_runs_until_the_first_result():
+    import io
+    import time
+
+    from autograder.batch.grade import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(2, stream=stream)
+    progress.spin()
+    time.sleep(0.5)
+    assert "warming up the workers" in stream.getvalue()
+    progress.update({"submission": "a", "status": "graded", "score": 60, "max_score": 60})
+    time.sleep(0.5)
+    after = stream.getvalue()
+    time.sleep(0.5)
+    assert stream.getvalue() == after, "the spinner stopped at the first result"
+    assert after.rstrip().endswith("a")

@@ -65,8 +65,33 @@ class Progress:
     stream: Any = field(default_factory=lambda: sys.stderr)
     done: int = 0
     started: float = field(default_factory=time.monotonic)
+    lock: Any = field(default_factory=threading.Lock)  # the spinner and the updates write one line
+
+    def spin(self) -> None:
+        """On a terminal, a spinner until the first result: workers take seconds to warm up."""
+        if not self.stream.isatty():
+            return
+
+        def run() -> None:
+            frames = "|/-\\"
+            i = 0
+            while True:
+                with self.lock:
+                    if self.done:
+                        return
+                    self.stream.write(f"\r{frames[i % 4]} 채점 준비 중 / warming up the workers "
+                                      f"{time.monotonic() - self.started:3.0f} s")
+                    self.stream.flush()
+                i += 1
+                time.sleep(0.2)
+
+        threading.Thread(target=run, daemon=True).start()
 
     def update(self, result: dict[str, Any]) -> None:
+        with self.lock:
+            self._update(result)
+
+    def _update(self, result: dict[str, Any]) -> None:
         self.done += 1
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.total - self.done)
@@ -100,13 +125,15 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         log(f"{skipped} submission(s) already graded in {out} (same file, student and content): skipped; "
             "--force grades them again")
     slots = max(1, min(options.jobs, len(todo) or 1))
+    progress = Progress(len(todo))
+    if todo:
+        progress.spin()
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
         spare.put(Worker(options.sandbox, scratch=options.scratch))
     from autograder.judge.expected import computed, expected_values, fresh_reference
 
     reference = computed(expected_values())
-    progress = Progress(len(todo))
     jobs: queue.Queue = queue.Queue()
     for sub in todo:
         jobs.put(sub)

@@ -35,15 +35,16 @@ LIMITS = {"timeout": 120.0, "memory_mb": 2048}
 # in otter_config.json, one of these (Gradescope's own words); the default shows them once published.
 VISIBILITIES = ("hidden", "after_published", "visible")
 DEFAULT_VISIBILITY = "after_published"
+CHILD_UID = 61000  # the unprivileged user student code runs as when otter runs as root without a sandbox
+FALLBACK = "채점이 끝나지 않았습니다. 조교에게 알려 주세요. / Grading did not finish: please tell your TA."
 
 
 def visibility(plugin_config) -> str:
+    """The plugin's "visibility" setting, checked (gradescope.main applies it to every scored test)."""
     chosen = plugin_config.get("visibility", DEFAULT_VISIBILITY) if isinstance(plugin_config, dict) else DEFAULT_VISIBILITY
     if chosen not in VISIBILITIES:
         raise ValueError(f"otter_config.json: the plugin's visibility must be one of {VISIBILITIES}, not {chosen!r}")
     return chosen
-CHILD_UID = 61000  # the unprivileged user student code runs as when otter runs as root without a sandbox
-FALLBACK = "채점이 끝나지 않았습니다. 조교에게 알려 주세요. / Grading did not finish: please tell your TA."
 
 
 class SandboxedGrading(AbstractOtterPlugin):
@@ -53,9 +54,8 @@ class SandboxedGrading(AbstractOtterPlugin):
 
         submission = Path(os.getcwd())  # otter runs plugins in the submission folder
         sys.path.insert(0, str(submission))  # otter copied solutions/ here
-        config.show_hidden = visibility(self.plugin_config) != "hidden"  # otter writes after_published (or hidden)
+        config.show_hidden = visibility(self.plugin_config) != "hidden"  # otter then writes after_published
         self.limits = {k: v for k, v in {**LIMITS, **(self.plugin_config or {})}.items() if k in LIMITS}
-        # (gradescope.main turns after_published into visible when that is the setting)
         self.problem, self.cells, self.runs, self.worker, self.running = "", None, None, None, None
         try:
             self.cells = code_cells(Path(self.submission_path).read_bytes())
