@@ -251,3 +251,14 @@ def test_shared_memory_left_by_one_submission_is_gone_for_the_next(tmp_path):
     rows, _ = batch(tmp_path, {"a_planter": blank_with(PLANT_SYSV), "b_looker": blank_with(LOOK_SYSV)})
     assert rows["a_planter"]["status"] == rows["b_looker"]["status"] == "graded"
     assert "SAW-PLANTED-SEGMENT" not in rows["b_looker"]["output"]
+
+
+def test_a_worker_that_fails_to_start_is_a_worker_error_that_quotes_what_it_said(monkeypatch):
+    import sys
+
+    import autograder.run.pool as pool
+
+    said = "import sys; sys.stderr.write('torch is missing here'); sys.exit(3)"
+    monkeypatch.setattr(pool, "worker_command", lambda sandbox: ([sys.executable, "-c", said], False))
+    with pytest.raises(pool.WorkerError, match="torch is missing here"):
+        pool.Worker(sandbox=False).ready()

@@ -65,9 +65,11 @@ class Worker:
             except queue.Empty:
                 answer = None
             if not answer or b'"ready": true' not in answer:
-                self.close()
+                self.close(keep_errors=True)
                 self.errors.seek(0)
-                raise WorkerError("a grading worker failed to start:\n" + self.errors.read()[-2000:])
+                said = self.errors.read()[-2000:]
+                self.errors.close()
+                raise WorkerError("a grading worker failed to start:\n" + said)
             self._ready = True
         return self
 
@@ -104,7 +106,7 @@ class Worker:
                 return answer
             self.dropped += 1  # not the job we asked for: never anyone's result
 
-    def close(self) -> None:
+    def close(self, keep_errors: bool = False) -> None:
         """End of input lets the worker clean up its folder; one that does not go at once is killed."""
         try:
             self.proc.stdin.close()
@@ -116,5 +118,5 @@ class Worker:
             self.proc.wait(10)
         except Exception:
             pass
-        if not self.errors.closed:
+        if not keep_errors and not self.errors.closed:
             self.errors.close()
