@@ -43,13 +43,35 @@ def test_solution_passes_every_public_check(solved):
         assert "All test cases passed" in text, (question, text)
 
 
-@pytest.mark.parametrize("name, question, code", [("broadcast", "method2", "broadcast"),
-                                                  ("no_zero_grad", "loop", "no_zero_grad")])
-def test_a_mistake_is_named_at_its_check_cell(dist, tmp_path, name, question, code):
-    outputs = run_in_student_folder(dist, tmp_path, mutants.mutant(name))
-    assert f"[{code}]" in outputs[question]
-    others = {q: t for q, t in outputs.items() if q != question}
-    assert all("All test cases passed" in t for t in others.values()), others
+# three slips in one notebook, one kernel run: each is named at its own check cell
+SLIPS = {"method2": "broadcast", "loop": "no_zero_grad", "method1": "cell_raised"}
+DOWNSTREAM = {"step3", "step4"}  # What1 never existed (its cell raised): its gradient and update fail too
+
+
+@pytest.fixture(scope="module")
+def slipped(dist, tmp_path_factory):
+    import slips_corpus
+
+    raised = next(c for c in slips_corpus.SLIPS if c.name == "int_tensor_what1")  # What1 = tensor([-5, 10], ...)
+    edits = mutants.SUITE["broadcast"][0] + mutants.SUITE["no_zero_grad"][0] + list(raised.edits)
+    nb = slips_corpus.notebook(slips_corpus.Case("three_slips", "", tuple(edits)))
+    return run_in_student_folder(dist, tmp_path_factory.mktemp("slipped"), nb)
+
+
+@pytest.mark.parametrize("question, code", sorted(SLIPS.items()))
+def test_a_mistake_is_named_at_its_check_cell(slipped, question, code):
+    assert f"[{code}]" in slipped[question]
+
+
+def test_checks_away_from_the_slips_all_pass(slipped):
+    others = {q: t for q, t in slipped.items() if q not in SLIPS and q not in DOWNSTREAM}
+    assert others and all("All test cases passed" in t for t in others.values()), others
+
+
+def test_a_cell_that_raised_is_named_with_its_error_and_cause_at_the_check(slipped):
+    """`What1 = torch.tensor([-5, 10], requires_grad=True)` raises in the kernel; the check says so."""
+    assert "RuntimeError" in slipped["method1"]
+    assert "-5.0, 10.0" in slipped["method1"]  # the cause in words: write the values as floats
 
 
 def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
@@ -63,16 +85,6 @@ def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
     grade([str(exported[0])], tmp_path / "out", Options(jobs=1), log=lambda m: None)
     (result,) = load_results(tmp_path / "out")
     assert result["status"] == "graded" and result["score"] == total_points()
-
-
-def test_a_cell_that_raised_is_named_with_its_error_at_the_check(dist, tmp_path):
-    """`What1 = torch.tensor([-5, 10], requires_grad=True)` raises in the kernel; the check says so."""
-    import slips_corpus
-
-    case = next(c for c in slips_corpus.SLIPS if c.name == "int_tensor_what1")
-    outputs = run_in_student_folder(dist, tmp_path, slips_corpus.notebook(case))
-    assert "[cell_raised]" in outputs["method1"] and "RuntimeError" in outputs["method1"]
-    assert "-5.0, 10.0" in outputs["method1"]  # the cause in words: write the values as floats
 
 
 def _run_export_cell(dist, tmp_path, before: str, extra_notebooks: tuple[str, ...] = ()) -> str:
