@@ -15,6 +15,7 @@ missing or unusable.
 
 from __future__ import annotations
 
+import hashlib
 from types import SimpleNamespace
 from typing import Any
 
@@ -141,6 +142,20 @@ def update(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
             "lr_is_optimizers": by_optimizer}
 
 
+_LOOPS: dict[tuple, np.ndarray] = {}  # the lecture's loop per data set: the same for every check on it
+
+
+def _lecture_loop(X: np.ndarray, y: np.ndarray, zero_grad: bool) -> np.ndarray:
+    """algebra.gradient_descent from (-5, 10), remembered by the data's bytes (a few data sets per run)."""
+    key = (hashlib.blake2b(X.tobytes() + b"|" + y.tobytes(), digest_size=16).digest(), X.shape, y.shape, zero_grad)
+    found = _LOOPS.get(key)
+    if found is None:
+        if len(_LOOPS) > 64:
+            _LOOPS.clear()
+        found = _LOOPS[key] = algebra.gradient_descent(X, y, W_INIT, LR, EPOCHS, zero_grad)
+    return found.copy()
+
+
 def _loop(zero_grad: bool):
     """The training loop from (-5, 10) on the data; also the other loop (with/without zero_grad)."""
 
@@ -148,13 +163,8 @@ def _loop(zero_grad: bool):
         data = _data(ctx, q.question, grader)
         if data.X is None or data.y is None:
             return None
-        # on the grader's data the loops are the same for every submission: computed once per data set
-        done = grader.__dict__.setdefault("_loops", {}) if grader is not None else {}
-
         def run(zg: bool) -> np.ndarray:
-            if zg not in done:
-                done[zg] = algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zg)
-            return done[zg]
+            return _lecture_loop(data.X, data.y, zg)
 
         def path(epochs: int) -> list[np.ndarray]:
             """The end points after 1, 2, ..., epochs epochs (for the recognisers only)."""
