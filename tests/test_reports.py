@@ -96,6 +96,8 @@ def test_expected_values_only_under_reveal_values(reports):
     none = page(reports[("en", "none")], "broadcast")
     assert "broadcasts to a 100×100" not in none and "187.2" not in none  # scores only
     assert "broadcasts to a 100×100" in page(reports[("en", "values")], "broadcast")
+    # a loop's value is its final weights, as numbers (no_zero_grad ends where the homework does)
+    assert "-1.605479" in page(reports[("en", "values")], "no_zero_grad")
 
 
 def test_summary_has_every_section(reports):
