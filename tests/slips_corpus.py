@@ -295,6 +295,12 @@ SLIPS: list[Case] = [
     Case("sgd_grad_alias",
          "Kept a reference `grad_twice = What.grad` instead of a copy, so zero_grad(set_to_none=False) zeroes it too; worth 0.",
          (("grad_twice = What.grad.clone()", "grad_twice = What.grad"),), {"sgd:grad_twice": "wrong_value"}, 60),
+    Case("step_first_homework",
+         "The homework loop calls optmz.step() before loss.backward(), reading the lecture's steps as 'update, then "
+         "differentiate'; each step then uses the gradients kept so far (written after the grader changed, with this code).",
+         (homework("    loss.backward() # SOLUTION\n    # step4: update\n    optmz.step() # SOLUTION\n",
+                   "    optmz.step() # SOLUTION\n    loss.backward() # SOLUTION\n    # step4: update\n"),),
+         {"homework:net": "step_before_backward"}, 54),
 ]
 
 CORRECT: list[Case] = [

@@ -79,6 +79,22 @@ def gradient_descent(X, y, w, lr: float, epochs: int, zero_grad: bool = True, dl
     return w
 
 
+def step_before_backward(X, y, w, lr: float, epochs: int, zero_grad: bool = True) -> np.ndarray:
+    """The loop with step() before backward(): each step uses the gradients kept from earlier epochs
+    (none at first), and backward() then adds the gradient at the weights the loss was computed at."""
+    w = np.asarray(w, dtype=np.float64).reshape(-1).copy()
+    kept = None
+    for _ in range(epochs):
+        at = w.copy()
+        if kept is not None:
+            w = w - lr * kept
+            if zero_grad:
+                kept = None
+        g = mse_grad(X, y, at)
+        kept = g if kept is None else kept + g
+    return w
+
+
 def trajectory(X, y, w, lr: float, epochs: int, zero_grad: bool = True) -> list[np.ndarray]:
     """The weights after each epoch, 1..epochs, of the same loop as gradient_descent."""
     w = np.asarray(w, dtype=np.float64).reshape(-1).copy()

@@ -178,8 +178,12 @@ def _loop(zero_grad: bool):
             """The same loop with another loss (its derivative by yhat)."""
             return algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad, dloss)
 
+        def step_first() -> np.ndarray:
+            """The same loop with step() before backward()."""
+            return algebra.step_before_backward(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad)
+
         return {"implied": run(zero_grad), "other_loop": run(not zero_grad), "path": path, "start": start,
-                "loop_with": loop_with}
+                "loop_with": loop_with, "step_first": step_first}
 
     return implied
 

@@ -168,6 +168,13 @@ def _other_loop(value, own, expected):
     return "" if own and _close(value, own["other_loop"], LOOP_TOL) else None
 
 
+def _step_first(value, own, expected):
+    if not own:
+        return None
+    end = own["step_first"]()
+    return "" if np.all(np.isfinite(end)) and _close(value, end, LOOP_TOL) else None
+
+
 def _not_moved(value, own, expected):
     return "" if own and _close(value, np.asarray(W_INIT), LOOP_TOL) else None
 
@@ -290,9 +297,13 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}`: 가중치가 초기값에서 전혀 움직이지 않았습니다. zero_grad() 가 backward() 와 step() 사이에 있으면 step() 이 0 인 기울기로 움직입니다. zero_grad() 는 step() 다음(또는 backward() 전)에 두세요.",
                 "`{name}` never moved from its initial weights: with zero_grad() between backward() and step(), step() sees a zero gradient. Put zero_grad() after step() (or before backward()).",
                 kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_not_moved),
+        Mistake(Code.STEP_BEFORE_BACKWARD,
+                "`{name}`: step() 을 backward() 보다 먼저 실행한 결과입니다. 그러면 매번 앞 epoch 의 기울기로 움직입니다. 순서는 yhat → loss → backward() → step() 입니다.",
+                "`{name}` is what running step() before backward() gives: each step then uses the gradient of an earlier epoch. The order is yhat → loss → backward() → step().",
+                kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_step_first),
         Mistake(Code.WRONG_EPOCHS,
-                f"`{{name}}`: {{detail}} epoch 동안 학습한 결과입니다. 이 문제는 {EPOCHS} epoch 학습합니다.",
-                f"`{{name}}` is what {{detail}} epochs give; train for {EPOCHS}.",
+                f"`{{name}}`: {{detail}} epoch 동안 학습한 결과와 같습니다. 이 문제는 {EPOCHS} epoch 학습합니다. 반복 횟수(range)를 확인하고, step() 이 backward() 보다 먼저 오지 않는지도 보세요.",
+                f"`{{name}}` is what {{detail}} epochs give; train for {EPOCHS}. Check the range of the loop, and that step() does not come before backward().",
                 kinds=(Kind.LOOP, Kind.HOMEWORK), recognize=_epochs),
         Mistake(Code.WRONG_START,
                 f"`{{name}}`: 초기값 (w0, w1) = {pair(W_INIT)} 이 아니라 {{detail}} 근처에서 학습을 시작한 결과입니다. 반복문 전에 net.weight.data 에 초기값을 넣었나요?",
