@@ -173,3 +173,15 @@ def test_as_root_without_bubblewrap_student_code_reads_no_secret_and_cannot_chan
     honest.mkdir()
     results = run_gradescope(dist, honest, EXAMPLES / "solution.ipynb", env=env)
     assert sum(t.get("score", 0) for t in results["tests"]) == total_points()
+
+
+def test_build_refuses_a_visibility_gradescope_does_not_know(tmp_path, monkeypatch):
+    import autograder.build.dist as dist
+    from autograder.otter.plugin import PLUGIN_NAME
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "otter_config.json").write_text(json.dumps({"plugins": [{PLUGIN_NAME: {"visibility": "after_due"}}]}))
+    monkeypatch.setattr(dist, "ROOT", root)
+    with pytest.raises(SystemExit, match="visibility must be one of"):
+        dist.build_autograder(tmp_path / "dist")

@@ -15,6 +15,7 @@ import nbformat
 
 from autograder.build.template import student_notebook
 from autograder.otter.plugin import PLUGIN_NAME as PLUGIN
+from autograder.otter.plugin import visibility
 from autograder.otter.test_files import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +77,14 @@ def build_autograder(dist: Path, limits: dict | None = None, plain: bool = False
     student's kernel): only the benchmark's baseline for the Gradescope path, never shipped."""
     from otter.generate import main as otter_generate
 
+    config = json.loads((ROOT / "otter_config.json").read_text(encoding="utf-8"))
+    plugins = [p if isinstance(p, dict) else {p: {}} for p in config.get("plugins", [])]
+    if not any(PLUGIN in p for p in plugins):
+        raise SystemExit(f"otter_config.json must name the plugin {PLUGIN}: the zip's test cases only fail closed")
+    try:  # a setting Gradescope would only reject when grading, a student's submission at a time
+        visibility(next(p[PLUGIN] for p in plugins if PLUGIN in p))
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
     stage = dist / ("autograder-plain-src" if plain else "autograder-src")
     shutil.rmtree(stage, ignore_errors=True)
     write_tests(stage / "tests", with_hidden=True, by_plugin=not plain)
@@ -83,10 +92,6 @@ def build_autograder(dist: Path, limits: dict | None = None, plain: bool = False
     (stage / "solutions").mkdir()
     for name in ("__init__.py", "reference.py"):
         shutil.copy2(ROOT / "solutions" / name, stage / "solutions" / name)
-    config = json.loads((ROOT / "otter_config.json").read_text(encoding="utf-8"))
-    plugins = [p if isinstance(p, dict) else {p: {}} for p in config.get("plugins", [])]
-    if not any(PLUGIN in p for p in plugins):
-        raise SystemExit(f"otter_config.json must name the plugin {PLUGIN}: the zip's test cases only fail closed")
     if limits:
         config["plugins"] = [{PLUGIN: {**(p[PLUGIN] or {}), **limits}} if PLUGIN in p else p for p in plugins]
     if plain:
