@@ -136,3 +136,17 @@ def test_a_flattened_prediction_is_named_once_and_the_loss_it_broadcasts_into_is
     assert sum(r.points for r in records) == total_points() - 2
     shape = next(r for r in records if key(r) == "method2:yhat2" and r.hidden).message["en"]
     assert "(100,)" in shape and "(100, 1)" in shape  # which operand had which shape
+
+
+@pytest.mark.parametrize("start, said", [("[[10.0,-5.0]]", "(10, -5)"), ("[[0.0,0.0]]", "(0, 0)")])
+def test_a_homework_loop_from_a_typed_start_names_that_start(reference_values, start, said):
+    """The homework loop is affine in its start: the start its end point implies is named when it is
+    one a student types (here the lecture's two numbers swapped, or zeros)."""
+    import slips_corpus
+
+    case = slips_corpus.Case("start", "", (slips_corpus.homework(
+        "net.weight.data = torch.tensor([[-5.0,10.0]])", f"net.weight.data = torch.tensor({start})"),))
+    records = grade_in_process(slips_corpus.notebook(case), reference_values)
+    named = {(key(r), r.mistake) for r in records if r.mistake and r.hidden}
+    assert named == {("homework:net", "wrong_start")}
+    assert said in next(r for r in records if key(r) == "homework:net" and r.hidden).message["en"]

@@ -194,15 +194,19 @@ _DEFAULT_INIT = 1 / np.sqrt(2) + 1e-6
 
 
 def _start(value, own, expected):
-    """The start the end point implies (the loop is affine in its start), when it is PyTorch's
-    default initialisation range or zeros; a loop that forgets its start entirely (with zero_grad)
+    """The start the end point implies (the loop is affine in its start), when it is in PyTorch's
+    default initialisation range, or numbers a student types (multiples of 0.5); a loop that forgets its start entirely (with zero_grad)
     converges, and then the start cannot be seen (nor does it cost anything)."""
     if not own:
         return None
     start = own["start"](value)
-    if start is None or np.any(np.abs(start) > _DEFAULT_INIT):
+    if start is None or not np.all(np.isfinite(start)):
         return None
-    return pair(tuple(float(v) for v in start))
+    halves = np.round(start * 2) / 2 + 0.0  # (+ 0.0: no -0) a start a student types: (10, -5) swapped, (0, 0), (1, 1) ...
+    typed = bool(np.all(np.abs(start - halves) < 2e-3)) and not np.allclose(halves, W_INIT)
+    if not (typed or np.all(np.abs(start) <= _DEFAULT_INIT)):
+        return None
+    return pair(tuple(float(v) for v in (halves if typed else start)))
 
 
 CATALOGUE: dict[Code, Mistake] = {
