@@ -47,10 +47,11 @@ def _grade(args) -> int:
 
     # the first line comes at once, before torch is imported and the workers warm up (seconds)
     try:
-        found = len(collect(args.paths))
+        submissions = collect(args.paths)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    found = len(submissions)
     jobs = args.jobs or (os.cpu_count() or 1)
     print(f"{found} submission(s) found; starting {min(jobs, found)} worker(s)"
           f"{' WITHOUT the sandbox' if args.no_sandbox else ', sandboxed'} (torch warms up first: a few seconds) ...",
@@ -65,7 +66,7 @@ def _grade(args) -> int:
                       force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox)
     out = Path(args.out)
     try:
-        summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr))
+        summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr), submissions=submissions)
     except (InputError, WorkerError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -72,10 +72,10 @@ FRESH_SEED = 123456789
 
 
 def grade_in_process(nb, reference=None):
-    """Records of a notebook graded as the batch grader does (official run, then fresh data),
-    but executed in this process: fast, and for tests only."""
+    """Records of a notebook graded as the batch grader does (official run, then fresh data, with
+    the cells that raised), but executed in this process: fast, and for tests only."""
     from autograder.engine.grading import grade_submission
-    from autograder.engine.raised import check_cells
+    from autograder.engine.raised import check_cells, from_run
     from autograder.judge.expected import expected_values
     from autograder.run.execute import run_cells
     from autograder.run.protocol import CellError
@@ -85,26 +85,5 @@ def grade_in_process(nb, reference=None):
     errors = []
     official = run_cells(cells, on_error=lambda i, e: errors.append(CellError(i, type(e).__name__, str(e))))
     again = reseed(cells, FRESH_SEED)
-    from autograder.engine.raised import from_run
-
-    return grade_submission(official, run_cells(again) if again else None, reference or expected_values(),
-                            expected_values(FRESH_SEED), from_run(cells, errors), check_cells(cells))
-
-
-def grade_case(nb, reference=None):
-    """Like grade_in_process, with the cells that raised passed to the grader as the batch passes them."""
-    from autograder.engine.grading import grade_submission
-    from autograder.engine.raised import check_cells
-    from autograder.judge.expected import expected_values
-    from autograder.run.execute import run_cells
-    from autograder.run.protocol import CellError
-    from autograder.run.reseed import reseed
-
-    cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    errors = []
-    official = run_cells(cells, on_error=lambda i, e: errors.append(CellError(i, type(e).__name__, str(e))))
-    again = reseed(cells, FRESH_SEED)
-    from autograder.engine.raised import from_run
-
     return grade_submission(official, run_cells(again) if again else None, reference or expected_values(),
                             expected_values(FRESH_SEED), from_run(cells, errors), check_cells(cells))

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 import slips_corpus
 import slips_heldout
-from conftest import grade_case
+from conftest import grade_in_process
 
 CORPORA = {"corpus": slips_corpus, "held-out": slips_heldout}
 CASES = {(corpus, c.name): c for corpus, m in CORPORA.items() for c in m.SLIPS + m.CORRECT}
@@ -27,7 +27,7 @@ CASES = {(corpus, c.name): c for corpus, m in CORPORA.items() for c in m.SLIPS +
 
 def _grade(key: tuple[str, str]) -> tuple[tuple[str, str], dict]:
     with contextlib.redirect_stdout(io.StringIO()):  # the notebooks print as they train
-        records = grade_case(CORPORA[key[0]].notebook(CASES[key]))
+        records = grade_in_process(CORPORA[key[0]].notebook(CASES[key]))
     hidden = {f"{r.question}:{r.check}": r.mistake for r in records if r.hidden}
     codes = {f"{r.question}:{r.check}{'' if r.hidden else ' (public)'}": r.mistake for r in records if r.mistake}
     return key, {"score": sum(r.points for r in records), "hidden": hidden, "codes": codes}

@@ -295,7 +295,7 @@ def test_grade_prints_its_first_line_before_any_worker_starts(tmp_path, monkeypa
 
     seen = {}
 
-    def no_grading(paths, out, options, log=print):
+    def no_grading(paths, out, options, log=print, submissions=None):
         seen["stderr"] = capsys.readouterr().err  # what was printed before grade() was even called
         raise autograder.batch.grade.WorkerError("stop here")
 

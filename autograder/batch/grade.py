@@ -108,9 +108,12 @@ class Progress:
         self.stream.flush()
 
 
-def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Grade everything under `paths` into `out`; returns the summary. Ctrl-C keeps what is done."""
-    submissions = collect(paths)  # InputError before any work
+def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], None] = print,
+          submissions: list[Submission] | None = None) -> dict[str, Any]:
+    """Grade everything under `paths` into `out`; returns the summary. Ctrl-C keeps what is done.
+    `submissions`: what collect(paths) already found (the CLI counts them first), not read again."""
+    if submissions is None:
+        submissions = collect(paths)  # InputError before any work
     if options.sandbox and bwrap_problem():
         raise WorkerError(f"{NO_SANDBOX}\n({bwrap_problem()})")
     out.mkdir(parents=True, exist_ok=True)

@@ -64,12 +64,6 @@ def refusal_finding(value: Refusal) -> tuple[Code, str]:
     return _REFUSALS[value.reason], value.detail
 
 
-def readable(ctx: Context, q) -> Finding:
-    """The gate: the value exists and can be brought to the quantity's layout."""
-    value = ctx.array(q.path, q.layout)
-    return refusal_finding(value) if isinstance(value, Refusal) else None
-
-
 def is_tensor(path: str | None = None) -> Check:
     def check(ctx, q):
         v = ctx.get(path or q.path)
