@@ -110,12 +110,12 @@ def run_otter(sample: list[Path], autograder: Path) -> float:
 
 
 def _bare_share(cells: list[list[str]]) -> None:
-    from autograder.run import execute
+    from autograder.run import execute, notebook
     from autograder.run.reseed import reseed
 
     for c in cells:
         for run in (c, reseed(c, 123456789) or c):  # as written, then on fresh data
-            execute._transform.cache_clear()  # each run parses its own cells, as in a worker's child
+            notebook.transform.cache_clear()  # each run parses its own cells, as in a worker's child
             execute.run_cells(run)
 
 

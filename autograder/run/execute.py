@@ -8,11 +8,11 @@ they are then answered by a stand-in that runs nothing.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from autograder.engine.capture import capture
 from autograder.engine.raised import CHECK_CALL
+from autograder.run.notebook import transform
 from autograder.spec.questions import QUESTIONS
 
 
@@ -39,20 +39,6 @@ class _Grader:
 
     def __getattr__(self, name):
         return lambda *a, **k: None
-
-
-_TRANSFORMER = None
-
-
-@functools.lru_cache(maxsize=512)
-def _transform(source: str) -> str:
-    """IPython's transformation of a cell (pure: the same source always gives the same code)."""
-    global _TRANSFORMER
-    if _TRANSFORMER is None:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        _TRANSFORMER = TransformerManager()
-    return _TRANSFORMER.transform_cell(source)
 
 
 def is_otter_cell(source: str) -> bool:
@@ -83,7 +69,7 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
             continue
         checked = [q for q in CHECK_CALL.findall(source) if q in QUESTIONS]
         try:
-            exec(compile(_transform(source), f"<cell {index}>", "exec"), env)
+            exec(compile(transform(source), f"<cell {index}>", "exec"), env)
         except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
             if on_error:
                 on_error(index, exc)

@@ -6,6 +6,7 @@ before it is used, so a malformed notebook is refused with a reason instead of c
 
 from __future__ import annotations
 
+import functools
 import json
 
 MAX_CELLS = 5000
@@ -59,9 +60,14 @@ def _code_cells(data: bytes) -> list[str]:
             sources.append(src)
     if not sources:
         raise InvalidNotebook("the notebook has no code cells")
-    errors = [_syntax_error(src) for src in sources if src.strip()]
-    if errors and all(errors):
-        raise InvalidNotebook(f"no code cell is valid Python ({errors[0]})")
+    first = None  # the first cell's syntax error, if no cell compiles
+    for src in filter(str.strip, sources):
+        error = _syntax_error(src)
+        if error is None:
+            return sources
+        first = first or error
+    if first:
+        raise InvalidNotebook(f"no code cell is valid Python ({first})")
     return sources
 
 
@@ -108,12 +114,24 @@ def _short(text: str) -> str:
 def _syntax_error(source: str) -> str | None:
     """Why a cell does not compile (after IPython's transformation of magics), or None.
     One broken cell is graded like Jupyter runs it: it fails and the others go on."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
     try:
-        compile(TransformerManager().transform_cell(source), "<cell>", "exec")
+        compile(transform(source), "<cell>", "exec")
     except SyntaxError as e:
         return f"line {e.lineno}: {e.msg}"
     except Exception as e:  # the transformer itself choked: as good as a syntax error
         return " ".join(str(e).split())[:100]
     return None
+
+
+_TRANSFORMER = None
+
+
+@functools.lru_cache(maxsize=512)
+def transform(source: str) -> str:
+    """IPython's transformation of a cell (pure: the same source always gives the same code)."""
+    global _TRANSFORMER
+    if _TRANSFORMER is None:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        _TRANSFORMER = TransformerManager()
+    return _TRANSFORMER.transform_cell(source)

@@ -25,6 +25,8 @@ def fresh_seed() -> int:
 
 
 def _replace(source: str, seed: int) -> tuple[str, int]:
+    if str(SEED) not in source and "manual_seed" not in source:  # nothing to replace: no need to tokenize
+        return source, 0
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
