@@ -6,6 +6,18 @@ ROOT = Path(__file__).resolve().parent.parent  # pytest.ini puts it and tests/ o
 
 EXAMPLES = ROOT / "examples" / "submissions"
 
+# The test files that take longest, longest first (measured with --durations=0): xdist gives each
+# worker a whole file at a time in this order (pytest.ini: --dist loadfile --no-loadscope-reorder),
+# so the long ones start at once and the short ones fill the end, instead of one long file last.
+LONGEST_FIRST = ["test_hard_coding", "test_isolation", "test_adversarial", "test_batch", "test_fresh_seeds",
+                 "test_same_as_otter", "test_gradescope", "test_student_notebook", "test_reports", "test_otter",
+                 "test_corpus", "test_bad_inputs", "test_lms", "test_sandbox"]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a file's own order is kept
+
 
 # The plugin's limits in the test build: no honest notebook here needs more than a few seconds, and
 # an attack that runs until it is stopped should not hold the suite for the product's 120 s.
@@ -52,8 +64,8 @@ def reference_values():
 
 @pytest.fixture(scope="session")
 def examples_batch(shared):
-    """examples/submissions graded once for the whole test run (jobs=2): the output folder, with
-    the grader's summary in summary.json. Tests read it; one that changes it works on a copy."""
+    """examples/submissions graded once for the whole test run (jobs=2, otter's CSV too): the output
+    folder, with the grader's summary in summary.json. Tests read it; one that changes it works on a copy."""
     import json
 
     from filelock import FileLock
@@ -63,7 +75,8 @@ def examples_batch(shared):
     out = shared / "examples-batch"
     with FileLock(str(shared / "examples-batch.lock")):
         if not (out / "summary.json").exists():
-            summary = grade([str(EXAMPLES)], out, Options(jobs=2, timeout=20, memory_mb=1024), log=lambda m: None)
+            summary = grade([str(EXAMPLES)], out, Options(jobs=2, timeout=20, memory_mb=1024, otter_csv=True, keep_workers=True),
+                            log=lambda m: None)
             (out / "summary.json").write_text(json.dumps(summary, default=str))
     return out
 

@@ -69,7 +69,7 @@ def graded(tmp_path_factory):
         (folder / student).mkdir()
         (folder / student / "hw04.ipynb").write_bytes((EXAMPLES / "solution.ipynb").read_bytes())
     out = tmp_path_factory.mktemp("out")
-    grade([str(folder)], out, Options(jobs=2), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=2, keep_workers=True), log=lambda m: None)
     return {r["submission"]: r for r in load_results(out)}
 
 
@@ -84,7 +84,7 @@ def test_one_broken_cell_is_not_an_invalid_notebook(tmp_path):
     nb = json.loads((EXAMPLES / "solution.ipynb").read_text())
     nb["cells"].insert(3, code("def f(:"))
     (tmp_path / "one_bad_cell.ipynb").write_text(json.dumps(nb))
-    grade([str(tmp_path / "one_bad_cell.ipynb")], tmp_path / "out", Options(jobs=1), log=lambda m: None)
+    grade([str(tmp_path / "one_bad_cell.ipynb")], tmp_path / "out", Options(jobs=1, keep_workers=True), log=lambda m: None)
     r = load_results(tmp_path / "out")[0]
     assert r["status"] == "graded" and r["cell_errors"][0]["type"] == "SyntaxError"
 

@@ -33,7 +33,8 @@ def result(out, stem):
     return json.loads((out / "results" / f"{stem}.json").read_text())
 
 
-FAST = Options(jobs=1, timeout=20, memory_mb=1024)  # one worker: the suite runs two test processes already
+# one worker (the suite runs two test processes already), kept warm for the next test's batch
+FAST = Options(jobs=1, timeout=20, memory_mb=1024, keep_workers=True)
 
 
 def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(examples_batch):
@@ -70,7 +71,7 @@ def test_always_a_row(tmp_path):
     (folder / "not_a_notebook.ipynb").write_text("print('hello')\n")
     (folder / "not_a_zip.zip").write_bytes(b"PK not really")
     out = tmp_path / "out"
-    grade([str(folder)], out, Options(jobs=2, timeout=8, memory_mb=768), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=2, timeout=4, memory_mb=768, keep_workers=True), log=lambda m: None)
     table = rows(out)
     assert set(table) == {*ATTACKS, "invalid_json", "empty", "not_a_notebook", "not_a_zip"}
     for name, (_, status) in ATTACKS.items():
@@ -130,13 +131,34 @@ def test_zips_and_student_names(tmp_path):
     assert result(out, "submission_111")["student_id"] == "2026001"
 
 
-def test_otter_final_grades_layout(tmp_path):
-    grade([str(EXAMPLES / "solution.ipynb")], tmp_path / "out", Options(jobs=1, otter_csv=True), log=lambda m: None)
-    with open(tmp_path / "out" / "final_grades.csv") as f:
+def test_otter_final_grades_layout(examples_batch):
+    with open(examples_batch / "final_grades.csv") as f:  # the shared batch is graded with otter_csv=True
         table = list(csv.reader(f))
     assert table[0] == ["file", *sorted(QUESTIONS), "total_points_earned", "percent_correct", "grading_status"]
     assert table[1][0] == "points-per-question" and float(table[1][-3]) == total_points()
-    assert table[2][-1] == "Completed" and float(table[2][-2]) == 1.0
+    assert sorted(row[0] for row in table[2:]) == sorted(p.name for p in EXAMPLES.glob("*.ipynb"))
+    solution = next(row for row in table[2:] if row[0] == "solution.ipynb")
+    assert solution[-1] == "Completed" and float(solution[-2]) == 1.0
+
+
+def test_a_kept_worker_serves_the_next_call_and_an_unfit_one_is_closed(tmp_path):
+    from autograder.run import pool
+
+    def kept() -> set[int]:
+        return {w.proc.pid for w in pool._KEPT.get(pool._key(True, None, None), [])}
+
+    grade([str(EXAMPLES / "solution.ipynb")], tmp_path / "a", FAST, log=lambda m: None)
+    warm = kept()
+    assert warm, "the worker is kept after the call"
+    grade([str(EXAMPLES / "wrong_lr.ipynb")], tmp_path / "b", FAST, log=lambda m: None)
+    assert kept() == warm  # no worker was started: a kept one graded it, and is kept again
+    assert float(rows(tmp_path / "a")["solution"]["score"]) == total_points()
+    assert float(rows(tmp_path / "b")["wrong_lr"]["score"]) < total_points()  # its own grade, not a stale one
+    worker = pool.start(True, reuse=True)
+    assert worker.proc.pid in warm
+    worker.owed = 1  # as if a run were still going: never handed to another call
+    pool.keep(worker)
+    assert worker.proc.poll() is not None and worker.proc.pid not in kept()
 
 
 def test_rerun_skips_what_is_graded_unless_forced(examples_batch, tmp_path):
@@ -147,7 +169,7 @@ def test_rerun_skips_what_is_graded_unless_forced(examples_batch, tmp_path):
     grade([str(EXAMPLES)], out, FAST, log=messages.append)
     assert {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json")} == stamps
     assert any("already graded" in m for m in messages)
-    grade([str(EXAMPLES / "solution.ipynb")], out, Options(jobs=1, force=True), log=lambda m: None)
+    grade([str(EXAMPLES / "solution.ipynb")], out, Options(jobs=1, force=True, keep_workers=True), log=lambda m: None)
     assert (out / "results" / "solution.json").stat().st_mtime_ns != stamps["solution.json"]
     assert len(rows(out)) == len(stamps)
 

@@ -11,6 +11,7 @@ import os
 
 import hardcode_attacks as hc
 import pytest
+from conftest import EXAMPLES
 
 from autograder.batch.grade import Options, grade
 from autograder.batch.results import load_results
@@ -42,23 +43,29 @@ def notebooks(tmp_path_factory):
 def batch(notebooks, tmp_path_factory):
     folder, _ = notebooks
     out = tmp_path_factory.mktemp("hard_coding_out")
-    grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024, keep_workers=True), log=lambda m: None)
     return {r["submission"]: r for r in load_results(out)}
 
 
 # On the otter path the plugin runs the same worker, reseeding and judge as the batch: what differs
 # is where the code runs (otter's folders, the plugin's worker). So the otter path takes the attacks
-# that hide the second run in the file system, one of each other family, and the controls.
+# that hide the second run in the file system, one that keeps state across runs, a typed-in one and
+# one that redraws the noise; the batch path takes them all. (The typed-in families differ only in
+# what the judge sees, and the judge is the same function on both paths.)
 OTTER_PATH = sorted({"second_run_file_in_cwd", "second_run_file_in_tmp", "second_run_file_in_home",
-                     "second_run_file_in_dev_shm", "hard_coded", "reseed_expression", "rng_state_kept_in_builtins",
-                     "second_run_flag_in_builtins", REDRAWN, "solution_with_gradients_typed_in",
-                     "solution_with_final_weights_typed_in"})
+                     "second_run_file_in_dev_shm", "hard_coded", "rng_state_kept_in_builtins", REDRAWN})
+# the controls on the otter path are the bundled examples of the same name (test_same_as_otter runs
+# them too, and otter's results are cached per notebook: one run each for both files)
+EXAMPLE_OF = {"control_solution": "solution", "control_lecture": "lecture", "control_blank": "blank"}
 
 
 @pytest.fixture(scope="module")
 def otter_graded(notebooks, otter):
     _, paths = notebooks
-    return {path.stem: results for path, results in otter(p for p in paths if p.stem in OTTER_PATH + CONTROLS).items()}
+    chosen = {p.stem: p for p in paths if p.stem in OTTER_PATH}
+    chosen |= {name: EXAMPLES / f"{example}.ipynb" for name, example in EXAMPLE_OF.items()}
+    results = otter(chosen.values())
+    return {name: results[path] for name, path in chosen.items()}
 
 
 def otter_total(results) -> float:
@@ -156,7 +163,7 @@ def pinned(tmp_path_factory, monkeypatch_module):
     import autograder.batch.grade
 
     monkeypatch_module.setattr(autograder.batch.grade, "fresh_seed", coincident_first, raising=False)
-    grade([str(folder)], out, Options(jobs=1, timeout=30, memory_mb=1024), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=1, timeout=30, memory_mb=1024, keep_workers=True), log=lambda m: None)
     assert calls, "the grader no longer draws its fresh seed from autograder.run.reseed.fresh_seed: update this test"
     return {r["submission"]: r for r in load_results(out)}
 

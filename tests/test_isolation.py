@@ -146,7 +146,7 @@ def batch(tmp_path, notebooks, sandbox=True, jobs=1):
     for name, nb in notebooks.items():
         write(folder, name, nb)
     summary = grade([str(folder)], out, Options(jobs=jobs, timeout=30, memory_mb=1024, sandbox=sandbox,
-                                                  scratch=scratch), log=lambda m: None)
+                                                  scratch=scratch, keep_workers=sandbox), log=lambda m: None)
     return {r["submission"]: r for r in load_results(out)}, summary
 
 

@@ -49,7 +49,7 @@ def batch(tmp_path_factory):
     shutil.copy(EXAMPLES / "solution.ipynb", folder / "kimminsu_12345_67890_hw04.ipynb")
     (folder / "broken.ipynb").write_text("{ not json")
     out = tmp_path_factory.mktemp("out")
-    grade([str(folder)], out, Options(jobs=1), log=lambda m: None)
+    grade([str(folder)], out, Options(jobs=1, keep_workers=True), log=lambda m: None)
     return out
 
 

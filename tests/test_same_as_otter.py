@@ -25,7 +25,7 @@ def test_batch_scores_equal_otter_run(otter, examples_batch, tmp_path):
     for name in CORRECT:
         nbformat.write(slips_corpus.notebook(cases[name]), corpus / f"{name}.ipynb")
     out = tmp_path / "out"
-    grade([str(corpus)], out, Options(jobs=1), log=lambda m: None)
+    grade([str(corpus)], out, Options(jobs=1, keep_workers=True), log=lambda m: None)
     ours = {p.stem: result(out, p.stem) for p in corpus.glob("*.ipynb")}
     ours |= {p.stem: result(examples_batch, p.stem) for p in EXAMPLES.glob("*.ipynb")}
     notebooks = sorted(corpus.glob("*.ipynb")) + sorted(EXAMPLES.glob("*.ipynb"))

@@ -94,7 +94,7 @@ def attack(tmp_path, sandbox: bool):
         nbformat.write(nb, folder / "attacker.ipynb")
         scratch = tmp_path / f"scratch-{tag}"
         scratch.mkdir()
-        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox, scratch=scratch), log=lambda m: None)
+        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox, scratch=scratch, keep_workers=sandbox), log=lambda m: None)
         written = [t for t in targets[:2] if t.exists()]
         score = json.loads((out / "results" / "attacker.json").read_text())["score"]
         return written, list(heard), score

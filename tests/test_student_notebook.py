@@ -82,7 +82,7 @@ def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
     _, folder = solved
     exported = [z for z in folder.glob("hw04_*.zip") if z.name != "hw04_student.zip"]
     assert len(exported) == 1
-    grade([str(exported[0])], tmp_path / "out", Options(jobs=1), log=lambda m: None)
+    grade([str(exported[0])], tmp_path / "out", Options(jobs=1, keep_workers=True), log=lambda m: None)
     (result,) = load_results(tmp_path / "out")
     assert result["status"] == "graded" and result["score"] == total_points()
 

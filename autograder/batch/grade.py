@@ -23,7 +23,7 @@ from autograder.batch.results import STATUSES, load_results, write_grades_csv, w
 from autograder.batch.submissions import Submission, collect
 from autograder.judge import Verdict, judge
 from autograder.run.notebook import InvalidNotebook, code_cells
-from autograder.run.pool import Worker, WorkerError
+from autograder.run.pool import Worker, WorkerError, keep, start
 from autograder.run.protocol import Job
 from autograder.run.reseed import reseed
 from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
@@ -38,6 +38,7 @@ class Options:
     otter_csv: bool = False
     sandbox: bool = True
     scratch: Path | None = None  # where the workers make scratch folders (default: the system's temp dir)
+    keep_workers: bool = False  # keep the warm workers for the next grade() call in this process (run/pool.keep)
 
 
 def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
@@ -133,7 +134,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         progress.spin()
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
-        spare.put(Worker(options.sandbox, scratch=options.scratch))
+        spare.put(start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers))
     from autograder.judge.expected import computed, expected_values, fresh_reference
 
     reference = computed(expected_values())
@@ -149,6 +150,9 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         write_result(out, result)
         with lock:
             progress.update(result)
+
+    def done_with(worker: Worker) -> None:
+        keep(worker) if options.keep_workers and not stop.is_set() else worker.close()
 
     judged: queue.Queue = queue.Queue()  # the workers go on to the next notebook while this one is judged
 
@@ -207,7 +211,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                 if worker is None:
                     try:
                         worker = (spare.get_nowait() if not spare.empty()
-                                  else Worker(options.sandbox, scratch=options.scratch)).ready()
+                                  else start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers)).ready()
                     except WorkerError as e:
                         start_failures.append(str(e))
                         stop.set()
@@ -230,7 +234,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                 judged.put(ran)
         finally:
             if worker:
-                worker.close()
+                done_with(worker)
 
     threads = [threading.Thread(target=slot, daemon=True) for _ in range(slots)]
     judge_thread = threading.Thread(target=judge_all, daemon=True)
@@ -254,7 +258,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     while judge_thread.is_alive():  # what ran to the end is judged and written, even after Ctrl-C
         judge_thread.join(0.2)
     while not spare.empty():
-        spare.get_nowait().close()
+        done_with(spare.get_nowait())
     results = load_results(out)
     write_grades_csv(out, results)
     if options.otter_csv:

@@ -6,6 +6,7 @@ The worker itself (run/worker.py) runs inside the sandbox; this module runs in t
 
 from __future__ import annotations
 
+import atexit
 import os
 import queue
 import subprocess
@@ -34,6 +35,8 @@ class Worker:
     def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
         from autograder.spec.questions import QUESTIONS
 
+        self.key = _key(sandbox, child_uid, scratch)
+        self.owed = 0  # runs sent whose answer has not been taken: such a worker is never kept
         self.questions = frozenset(QUESTIONS)
         cmd, self.sandboxed = worker_command(sandbox)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
@@ -81,6 +84,7 @@ class Worker:
         """Start a run; False if the worker is gone."""
         self.ready()
         try:
+            self.owed += 1
             self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
@@ -103,6 +107,7 @@ class Worker:
                 self.dropped += 1  # not a valid answer: never anyone's result, and no one's crash
                 continue
             if (answer.job, answer.run) == (job.job, job.run):
+                self.owed -= 1
                 return answer
             self.dropped += 1  # not the job we asked for: never anyone's result
 
@@ -120,3 +125,47 @@ class Worker:
             pass
         if not keep_errors and not self.errors.closed:
             self.errors.close()
+
+
+# Warm workers kept for the next grade() call in this process (Options.keep_workers): a TA's
+# notebook or a test suite that grades folder after folder warms torch once per worker, not once
+# per call. A kept worker is in the state it is in between two submissions of one batch: no child,
+# everything writable wiped. Only a live worker that owes no answer is kept.
+_KEPT: dict[tuple, list[Worker]] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _key(sandbox: bool, child_uid: int | None, scratch: Path | None) -> tuple:
+    """Workers are interchangeable when they were started alike (inside the sandbox, TMPDIR is its own /tmp)."""
+    return (sandbox, child_uid, None if sandbox else str(scratch))
+
+
+def start(sandbox: bool, child_uid: int | None = None, scratch: Path | None = None, reuse: bool = False) -> Worker:
+    """A kept worker started alike, when `reuse` and there is one; else a new one."""
+    if reuse:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(_key(sandbox, child_uid, scratch), [])
+            while kept:
+                worker = kept.pop()
+                if worker.proc.poll() is None:
+                    return worker
+                worker.close()
+    return Worker(sandbox, child_uid, scratch)
+
+
+def keep(worker: Worker) -> None:
+    """Keep a worker for a later start(reuse=True), or close it if it is not fit to serve again."""
+    if worker.proc.poll() is not None or worker.owed or not worker.lines.empty() or worker.proc.stdin.closed:
+        worker.close()
+        return
+    with _KEPT_LOCK:
+        _KEPT.setdefault(worker.key, []).append(worker)
+
+
+@atexit.register
+def close_kept() -> None:
+    with _KEPT_LOCK:
+        workers = [w for kept in _KEPT.values() for w in kept]
+        _KEPT.clear()
+    for worker in workers:
+        worker.close()
