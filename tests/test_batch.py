@@ -207,7 +207,7 @@ def test_a_stale_or_forged_results_file_is_refused_with_a_message_not_a_crash(tm
     (out / "results" / "forged.json").write_text('{"submission": "x", "status": "graded", "reason": "", "score": 1000,'
                                                  ' "max_score": 60, "questions": {"everything": 1000}, "records": []}')
     messages = []
-    grade([str(EXAMPLES / "blank.ipynb")], out, Options(jobs=1, sandbox=False, scratch=tmp_path), log=messages.append)
+    grade([str(EXAMPLES / "blank.ipynb")], out, FAST, log=messages.append)
     assert sorted(r["submission"] for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))) == ["blank"]
     assert sum("ignored in" in m for m in messages) == 2
 

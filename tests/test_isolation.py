@@ -198,7 +198,7 @@ def test_identical_bytes_from_two_students_are_two_rows_after_an_interrupted_rer
     for student in ("kim", "lee"):
         (folder / student).mkdir(parents=True)
         (folder / student / "hw04.ipynb").write_bytes((EXAMPLES / "blank.ipynb").read_bytes())
-    options = Options(jobs=1, timeout=30, sandbox=False, scratch=tmp_path)
+    options = Options(jobs=1, timeout=30, sandbox=False, scratch=tmp_path, keep_workers=True)  # the rerun reuses it
     grade([str(folder)], out, options, log=lambda m: None)
     assert len(load_results(out)) == 2
     (out / "results" / "hw04-2.json").unlink()  # as if interrupted before the second was written
