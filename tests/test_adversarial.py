@@ -12,8 +12,9 @@ from autograder.batch.results import STATUSES, load_results
 
 # On the otter path the plugin runs each notebook in the same worker as the batch, and otter's kernel
 # runs none of it. The otter path takes the attacks whose effect depends on where they run (files,
-# processes, exits), one that goes for otter itself, one that forges in-kernel state, and a typed-in one.
-OTTER_PATH = ["files", "flood", "os_exit", "patch_otter", "forged_snapshots", "hard_coded"]
+# processes, exits), one that goes for otter itself and one that forges in-kernel state (typed-in
+# answers on the otter path are test_hard_coding's).
+OTTER_PATH = ["files", "flood", "os_exit", "patch_otter", "forged_snapshots"]
 
 
 @pytest.fixture(scope="module")
