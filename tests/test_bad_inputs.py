@@ -147,3 +147,14 @@ def test_code_cells_reads_a_valid_notebook_as_before():
     cells = code_cells(notebook([code(["x = 1\n", "y = 2"]), {"cell_type": "markdown", "source": "# hi"},
                                  code("z = 3")], kernelspec={"language": "python"}).encode())
     assert cells == ["x = 1\ny = 2", "z = 3"]
+
+
+@pytest.mark.parametrize("cells", [["def f(:\n", "x = 1"], ["x = 1", "def f(:\n"], ["", "   ", "x = (", "x = 1"]],
+                         ids=["broken_then_valid", "valid_then_broken", "blank_and_broken_then_valid"])
+def test_a_notebook_with_any_valid_cell_is_read_whole(cells):
+    assert code_cells(notebook([code(c) for c in cells]).encode()) == cells
+
+
+def test_a_notebook_with_no_valid_cell_names_the_first_cells_error():
+    with pytest.raises(InvalidNotebook, match=r"no code cell is valid Python \(line 1: "):
+        code_cells(notebook([code(""), code("def f(:\n"), code("x = (")]).encode())
