@@ -1,9 +1,9 @@
 """Never accuse an honest student: the fresh data of the second run must not change any grade.
 
 For the solution, the lecture's own code and every honest one-slip mutant, the scores and mistake
-codes are the same whichever fresh seed the grader draws. 30 seeds are drawn as the grader draws
-them (well-conditioned data only). The solution and the lecture's code are graded on all 30; each
-mutant on 8 of them, in turn, so that every seed is tried on 6 or 7 mutants. Executed in this
+codes are the same whichever fresh seed the grader draws. 24 seeds are drawn as the grader draws
+them (well-conditioned data only). The solution and the lecture's code are graded on all 24; each
+mutant on 6 of them, in turn, so that every seed is tried on 6 mutants. Executed in this
 process's forks, two at a time: fast, and for tests only (these notebooks are our own).
 """
 
@@ -24,8 +24,8 @@ from autograder.run.execute import run_cells
 from autograder.run.reseed import reseed
 from solutions import reference
 
-SEEDS = 30
-PER_MUTANT = 8
+SEEDS = 24
+PER_MUTANT = 6
 CONTROLS = ["solution", "lecture"]
 NOTEBOOKS = [*CONTROLS, *sorted(mutants.SUITE)]
 
