@@ -71,7 +71,6 @@ def gradient_descent(X, y, w, lr: float, epochs: int, zero_grad: bool = True, dl
     """The training loop; without zero_grad every step uses the running sum of gradients.
     `dloss(y, yhat)`: the derivative of another loss by yhat (default: the MSE's)."""
     w = np.asarray(w, dtype=np.float64).reshape(-1).copy()
-    acc = np.zeros_like(w)
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if dloss is None and X.shape == (y.size, 2) and w.size == 2:
         # the MSE's gradient is 2/n (X^T X w - X^T y): 2x2 arithmetic per epoch, in floats
@@ -84,6 +83,7 @@ def gradient_descent(X, y, w, lr: float, epochs: int, zero_grad: bool = True, dl
             g0, g1 = (h0, h1) if zero_grad else (g0 + h0, g1 + h1)
             w0, w1 = w0 - lr * g0, w1 - lr * g1
         return np.array([w0, w1])
+    acc = np.zeros_like(w)
     for _ in range(epochs):
         g = mse_grad(X, y, w) if dloss is None else X.T @ dloss(y.reshape(-1), X @ w)
         acc = g if zero_grad else acc + g
