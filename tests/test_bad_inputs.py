@@ -152,9 +152,15 @@ def test_code_cells_reads_a_valid_notebook_as_before():
 @pytest.mark.parametrize("cells", [["def f(:\n", "x = 1"], ["x = 1", "def f(:\n"], ["", "   ", "x = (", "x = 1"]],
                          ids=["broken_then_valid", "valid_then_broken", "blank_and_broken_then_valid"])
 def test_a_notebook_with_any_valid_cell_is_read_whole(cells):
+    from autograder.run.notebook import syntax_problem
+
     assert code_cells(notebook([code(c) for c in cells]).encode()) == cells
+    assert syntax_problem(cells) is None
 
 
 def test_a_notebook_with_no_valid_cell_names_the_first_cells_error():
-    with pytest.raises(InvalidNotebook, match=r"no code cell is valid Python \(line 1: "):
-        code_cells(notebook([code(""), code("def f(:\n"), code("x = (")]).encode())
+    from autograder.run.notebook import syntax_problem
+
+    cells = code_cells(notebook([code(""), code("def f(:\n"), code("x = (")]).encode())  # read: it is JSON
+    assert syntax_problem(cells).startswith("no code cell is valid Python (line 1: ")
+    assert syntax_problem(cells[:1] + ["x = 1"] + cells[1:]) is None

@@ -145,7 +145,7 @@ def test_a_kept_worker_serves_the_next_call_and_an_unfit_one_is_closed(tmp_path)
     from autograder.run import pool
 
     def kept() -> set[int]:
-        return {w.proc.pid for w in pool._KEPT.get(pool._key(True, None, None), [])}
+        return {w.proc.pid for w in pool._KEPT.get(pool._key(True, None, None, True), [])}
 
     grade([str(EXAMPLES / "solution.ipynb")], tmp_path / "a", FAST, log=lambda m: None)
     warm = kept()

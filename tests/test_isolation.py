@@ -140,13 +140,14 @@ def blank_with(code):
     return nb
 
 
-def batch(tmp_path, notebooks, sandbox=True, jobs=1):
+def batch(tmp_path, notebooks, sandbox=True, jobs=1, confine=True, timeout=30):
     folder, out, scratch = tmp_path / "in", tmp_path / "out", tmp_path / "scratch"
-    scratch.mkdir()
+    scratch.mkdir(parents=True)
     for name, nb in notebooks.items():
         write(folder, name, nb)
-    summary = grade([str(folder)], out, Options(jobs=jobs, timeout=30, memory_mb=1024, sandbox=sandbox,
-                                                  scratch=scratch, keep_workers=sandbox), log=lambda m: None)
+    summary = grade([str(folder)], out, Options(jobs=jobs, timeout=timeout, memory_mb=1024, sandbox=sandbox,
+                                                  scratch=scratch, keep_workers=sandbox and confine, confine=confine),
+                    log=lambda m: None)
     return {r["submission"]: r for r in load_results(out)}, summary
 
 

@@ -76,8 +76,8 @@ def attacker(sources, targets, port):
     return nb
 
 
-def attack(tmp_path, sandbox: bool):
-    tag = "boxed" if sandbox else "open"
+def attack(tmp_path, sandbox: bool, confine: bool = True):
+    tag = ("boxed" if sandbox else "open") + ("" if confine else "-unconfined")
     folder = tmp_path / tag
     folder.mkdir()
     (folder / "classmate.ipynb").write_bytes((EXAMPLES / "solution.ipynb").read_bytes())
@@ -94,7 +94,8 @@ def attack(tmp_path, sandbox: bool):
         nbformat.write(nb, folder / "attacker.ipynb")
         scratch = tmp_path / f"scratch-{tag}"
         scratch.mkdir()
-        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox, scratch=scratch, keep_workers=sandbox), log=lambda m: None)
+        grade([str(folder)], out, Options(jobs=1, sandbox=sandbox, scratch=scratch, keep_workers=sandbox, confine=confine),
+              log=lambda m: None)
         written = [t for t in targets[:2] if t.exists()]
         score = json.loads((out / "results" / "attacker.json").read_text())["score"]
         return written, list(heard), score
@@ -106,10 +107,15 @@ def attack(tmp_path, sandbox: bool):
                 t.unlink()
 
 
-def test_the_attack_works_without_a_sandbox(tmp_path):
-    written, heard, score = attack(tmp_path, sandbox=False)
+def test_the_attack_works_without_a_sandbox_or_a_world_of_its_own(tmp_path):
+    written, heard, score = attack(tmp_path, sandbox=False, confine=False)
     assert len(written) == 2 and heard, "the attack must be real for the sandbox test to mean anything"
     assert score == total_points()
+
+
+def test_without_a_sandbox_a_confined_run_still_writes_nothing_and_reaches_nothing(tmp_path):
+    written, heard, _ = attack(tmp_path, sandbox=False)  # it still reads what any user may: only the sandbox hides files
+    assert written == [] and heard == []
 
 
 @pytest.mark.skipif(bwrap_problem() is not None, reason=f"bubblewrap unavailable: {bwrap_problem()}")

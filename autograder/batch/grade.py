@@ -39,6 +39,7 @@ class Options:
     sandbox: bool = True
     scratch: Path | None = None  # where the workers make scratch folders (default: the system's temp dir)
     keep_workers: bool = False  # keep the warm workers for the next grade() call in this process (run/pool.keep)
+    confine: bool = True  # each run in a world of its own (run/confine.py); False only for tests' positive controls
 
 
 def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         progress.spin()
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
-        spare.put(start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers))
+        spare.put(start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers, confine=options.confine))
     from autograder.judge.expected import computed, expected_values, fresh_reference
 
     reference = computed(expected_values())
@@ -211,7 +212,8 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                 if worker is None:
                     try:
                         worker = (spare.get_nowait() if not spare.empty()
-                                  else start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers)).ready()
+                                  else start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers,
+                                             confine=options.confine)).ready()
                     except WorkerError as e:
                         start_failures.append(str(e))
                         stop.set()
@@ -232,6 +234,9 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
                     continue
                 judged.put(ran)
+                if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
+                    worker.close()
+                    worker = None
         finally:
             if worker:
                 done_with(worker)

@@ -1,5 +1,9 @@
 """Read a submitted notebook's code cells, or say in one line why it cannot be graded.
 
+Reading is linear in the file's size (JSON and type checks): it runs in the grading process.
+Whether any cell is valid Python needs IPython's transformations, which are not: that check
+(`syntax_problem`) runs in the run's own process.
+
 The bytes are untrusted: every field is checked for the type Jupyter's nbformat 4 schema gives it
 before it is used, so a malformed notebook is refused with a reason instead of crashing the grader.
 """
@@ -60,15 +64,21 @@ def _code_cells(data: bytes) -> list[str]:
             sources.append(src)
     if not sources:
         raise InvalidNotebook("the notebook has no code cells")
+    return sources
+
+
+def syntax_problem(sources: list[str]) -> str | None:
+    """Why no cell of the notebook is valid Python, or None when one is (then it is run whole,
+    as Jupyter would: a broken cell fails and the others go on). IPython's transformation of a
+    cell can take time quadratic in its size, so this runs in the run's own process, under its
+    time limit (run/worker.py), never in the grading process."""
     first = None  # the first cell's syntax error, if no cell compiles
     for src in filter(str.strip, sources):
         error = _syntax_error(src)
         if error is None:
-            return sources
+            return None
         first = first or error
-    if first:
-        raise InvalidNotebook(f"no code cell is valid Python ({first})")
-    return sources
+    return f"no code cell is valid Python ({first})" if first else None
 
 
 def _parse(data: bytes):

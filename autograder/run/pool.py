@@ -7,6 +7,7 @@ The worker itself (run/worker.py) runs inside the sandbox; this module runs in t
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import queue
 import subprocess
@@ -32,10 +33,10 @@ class Worker:
     `child_uid`: outside a sandbox, run the children under this unprivileged uid (the worker must be root).
     """
 
-    def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None):
+    def __init__(self, sandbox: bool, child_uid: int | None = None, scratch: Path | None = None, confine: bool = True):
         from autograder.spec.questions import QUESTIONS
 
-        self.key = _key(sandbox, child_uid, scratch)
+        self.key = _key(sandbox, child_uid, scratch, confine)
         self.owed = 0  # runs sent whose answer has not been taken: such a worker is never kept
         self.questions = frozenset(QUESTIONS)
         cmd, self.sandboxed = worker_command(sandbox)
@@ -44,11 +45,15 @@ class Worker:
             env["AUTOGRADER_CHILD_UID"] = str(child_uid)
         if scratch is not None:
             env["TMPDIR"] = str(scratch)
+        if not confine:  # tests' positive controls: the attack must win without the per-run world
+            env["AUTOGRADER_CONFINE"] = "0"
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      env=env, cwd=PACKAGE_ROOT, start_new_session=True)
         self.lines: queue.Queue = queue.Queue()
         self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
+        self.retired = False  # it said it is not fit for another run: the grader starts a fresh one
+        self.confined, self.why_not_confined = False, ""
         threading.Thread(target=self._pump, daemon=True).start()
         self._ready = False
 
@@ -67,13 +72,19 @@ class Worker:
                 answer = self.lines.get(timeout=120)
             except queue.Empty:
                 answer = None
-            if not answer or b'"ready": true' not in answer:
+            try:
+                said = json.loads(answer) if answer else {}
+            except ValueError:
+                said = {}
+            if not isinstance(said, dict) or said.get("ready") is not True:
                 self.close(keep_errors=True)
                 self.errors.seek(0)
                 said = self.errors.read()[-2000:]
                 self.errors.close()
                 raise WorkerError("a grading worker failed to start:\n" + said)
             self._ready = True
+            self.confined = said.get("confined") is True
+            self.why_not_confined = str(said.get("why", ""))[:300]
         return self
 
     def run(self, job: Job) -> RunResult | None:
@@ -108,6 +119,7 @@ class Worker:
                 continue
             if (answer.job, answer.run) == (job.job, job.run):
                 self.owed -= 1
+                self.retired = self.retired or answer.retire
                 return answer
             self.dropped += 1  # not the job we asked for: never anyone's result
 
@@ -135,27 +147,29 @@ _KEPT: dict[tuple, list[Worker]] = {}
 _KEPT_LOCK = threading.Lock()
 
 
-def _key(sandbox: bool, child_uid: int | None, scratch: Path | None) -> tuple:
+def _key(sandbox: bool, child_uid: int | None, scratch: Path | None, confine: bool) -> tuple:
     """Workers are interchangeable when they were started alike (inside the sandbox, TMPDIR is its own /tmp)."""
-    return (sandbox, child_uid, None if sandbox else str(scratch))
+    return (sandbox, child_uid, None if sandbox else str(scratch), confine)
 
 
-def start(sandbox: bool, child_uid: int | None = None, scratch: Path | None = None, reuse: bool = False) -> Worker:
+def start(sandbox: bool, child_uid: int | None = None, scratch: Path | None = None, reuse: bool = False,
+          confine: bool = True) -> Worker:
     """A kept worker started alike, when `reuse` and there is one; else a new one."""
     if reuse:
         with _KEPT_LOCK:
-            kept = _KEPT.get(_key(sandbox, child_uid, scratch), [])
+            kept = _KEPT.get(_key(sandbox, child_uid, scratch, confine), [])
             while kept:
                 worker = kept.pop()
                 if worker.proc.poll() is None:
                     return worker
                 worker.close()
-    return Worker(sandbox, child_uid, scratch)
+    return Worker(sandbox, child_uid, scratch, confine)
 
 
 def keep(worker: Worker) -> None:
     """Keep a worker for a later start(reuse=True), or close it if it is not fit to serve again."""
-    if worker.proc.poll() is not None or worker.owed or not worker.lines.empty() or worker.proc.stdin.closed:
+    if (worker.proc.poll() is not None or worker.owed or worker.retired or not worker.lines.empty()
+            or worker.proc.stdin.closed):
         worker.close()
         return
     with _KEPT_LOCK:

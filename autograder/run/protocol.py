@@ -170,6 +170,7 @@ class RunResult:
     errors: list[CellError] = field(default_factory=list)
     output: str = ""
     seconds: float = 0.0
+    retire: bool = False  # the worker ends after this answer: the grader starts a fresh one for the next run
 
     def fail(self, status: str, reason: str) -> None:
         """The first failure is the one reported."""
@@ -200,7 +201,7 @@ class RunResult:
                    reason=_text(d.get("reason", ""), "a reason"),
                    snapshots={q: snapshot(s, questions) for q, s in snaps.items()},
                    errors=[cell_error(e) for e in errors], output=_text(d.get("output", ""), "output", 2 * 10**5),
-                   seconds=_number(d.get("seconds", 0.0), "seconds"))
+                   seconds=_number(d.get("seconds", 0.0), "seconds"), retire=d.get("retire") is True)
 
 
 def cell_error(e: Any) -> CellError:
@@ -212,7 +213,7 @@ def cell_error(e: Any) -> CellError:
 
 def child_message(line: bytes, questions: frozenset[str]) -> tuple[str, Any]:
     """One message from a child: ("snapshot", (question, data)), ("error", CellError),
-    ("output", text) or ("done", None). Raises ProtocolError."""
+    ("output", text), ("invalid", reason: no cell is valid Python) or ("done", None). Raises ProtocolError."""
     if len(line) > MAX_LINE:
         raise ProtocolError("a message too large")
     try:
@@ -232,4 +233,6 @@ def child_message(line: bytes, questions: frozenset[str]) -> tuple[str, Any]:
         return kind, _text(body, "output", 10**5)
     if kind == "done" and body is True:
         return kind, None
+    if kind == "invalid":
+        return kind, _text(body, "a reason")
     raise ProtocolError("a message of unknown form")

@@ -41,18 +41,30 @@ def _system() -> list[str]:
     return args
 
 
+def student_readable() -> set[str]:
+    """What student code must read: the Python installation and the autograder package (never
+    the project around it: not the reference, not the tests)."""
+    return {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), str(PACKAGE),
+            os.path.dirname(sys.executable)}
+
+
 def _python_binds() -> list[str]:
     """The Python installation and the autograder package, read-only, at their real paths and at
     the paths the interpreter is started by (a venv or interpreter reached through a symlink)."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), str(PACKAGE),
-             os.path.dirname(sys.executable)}
     binds: dict[str, str] = {}
-    for path in paths:
+    for path in student_readable():
         real = os.path.realpath(path)
         binds[real] = real
         binds[os.path.abspath(path)] = real
-    args = []
+    args, made = [], {"/"}
     for dest in sorted(binds):  # parents before children
+        # the folders above a bind, made by bubblewrap, open to every uid (else 0700): a run has a
+        # uid of its own (run/confine.py) and must pass through them to its Python
+        for depth in range(1, dest.count("/")):
+            parent = "/" + "/".join(dest.split("/")[1:depth + 1])
+            if parent not in made and parent not in binds and not os.path.islink(parent):
+                args += ["--perms", "0755", "--dir", parent]
+                made.add(parent)
         args += ["--ro-bind-try", binds[dest], dest]
     return args
 
@@ -66,8 +78,9 @@ def bwrap_args() -> list[str]:
         "--chdir", "/tmp",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         # the worker is the namespace's init: no other process there holds the grader's pipes, and
-        # nothing inside can signal it; no capabilities, even when the grader runs as root
-        "--as-pid-1", "--cap-drop", "ALL",
+        # nothing inside can signal it. Of root's capabilities it keeps only what it needs to give
+        # each run a uid of its own and to end that run's processes (run/confine.py); a run has none
+        "--as-pid-1", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL",
         "--die-with-parent", "--new-session",
         "--setenv", "AUTOGRADER_SANDBOXED", "1", "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp",
     ]

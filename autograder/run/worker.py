@@ -34,14 +34,28 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
+from autograder.run import confine  # noqa: E402
 from autograder.run.protocol import Job, ProtocolError, RunResult, child_message  # noqa: E402
+from autograder.run.sandbox import student_readable  # noqa: E402
+from autograder.run.template import Template  # noqa: E402
 
 OUTPUT_CAP = 20_000  # characters of the student's printed output kept with the result
 FILE_SIZE_CAP = 64 * 2**20
 MEMORY_ERRORS = ("can't allocate memory", "DefaultCPUAllocator", "out of memory")
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
-SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write: wiped after every child
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # not confined: where any user may write, wiped after every child
+RUN_TASKS = 64  # processes and threads one run may have at once (its uid is its own)
+USAGE_EVERY = 0.1  # seconds between two looks at all of a run's processes
+CORES_PER_RUN, CPU_GRACE = 1.0, 1.0  # a run whose processes keep more than one core busy is stopped
+CONFINE_FAILED = 71  # the exit status of a run whose world could not be made
+NEEDED = sorted(student_readable())  # bound back for a confined run whose uid could not reach them
+
+
+def tmpfs_mb(memory_mb: int) -> int:
+    """The size of a confined run's one writable file system: part of its memory limit."""
+    return max(16, min(confine.TMPFS_MB, memory_mb // 8))
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -100,22 +114,41 @@ def _vm_bytes() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
-    """Runs in the forked child; never returns."""
+def _read_job(fd: int) -> Job:
+    """The run's job, read after the fork from its own pipe (the template never holds it)."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    os.close(fd)
+    return Job.from_json(b"".join(chunks).decode())
+
+
+def _child(job_fd: int, wfd: int, uid: int | None, confined: bool, scratch: str) -> None:
+    """Runs in the run's process, forked from the template; never returns."""
     code = 0
     try:
         os.setsid()
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.closerange(3, wfd)  # nothing of the worker's stays open: only this run's own pipe
-        os.closerange(wfd + 1, 1 << 16)
-        if uid is not None:
+        os.close(devnull)
+        keep = sorted((job_fd, wfd))  # nothing of the worker's or the template's stays open
+        os.closerange(3, keep[0])
+        os.closerange(keep[0] + 1, keep[1])
+        os.closerange(keep[1] + 1, 1 << 16)
+        job = _read_job(job_fd)
+        if confined:
+            try:
+                scratch = confine.confine(uid, NEEDED, tmpfs_mb(job.memory_mb))
+            except BaseException:  # noqa: BLE001 - no world of its own: the run must not start
+                os._exit(CONFINE_FAILED)
+            resource.setrlimit(resource.RLIMIT_NPROC, (RUN_TASKS, RUN_TASKS))
+        elif uid is not None:
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
             resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after any change of uid, which clears it
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         os.chdir(scratch)
         limit = _vm_bytes() + job.memory_mb * 2**20
@@ -127,7 +160,7 @@ def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
         out = _Bounded()
         sys.stdout = sys.stderr = out
         os.environ["HOME"] = os.environ["TMPDIR"] = scratch
-        sys.path.insert(0, scratch)
+        sys.path[:] = [scratch] + [p for p in sys.path if p and os.path.abspath(p) != os.path.abspath(scratch)]
 
         me = os.getpid()
 
@@ -153,83 +186,73 @@ def _child(job: Job, wfd: int, scratch: str, uid: int | None) -> None:
             send({"snapshot": {"question": question, "data": data}})
 
         from autograder.run.execute import run_cells
+        from autograder.run.notebook import syntax_problem
 
+        problem = syntax_problem(job.cells)
+        if problem:
+            send({"invalid": problem})
+            send({"done": True})
+            return
         run_cells(job.cells, on_error=on_error, on_snapshot=share)  # the job holds this run's cells only
         send({"output": out.text()})
         send({"done": True})
-    except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the worker
+    except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the template
         code = 70
     finally:
         os._exit(code)
 
 
-def _rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+@dataclass
+class Usage:
+    """What a run's processes (all of them: every descendant of the template) hold right now."""
+
+    pids: list[int]
+    memory: int  # bytes: the run's own resident memory (the warm state it started with counted once)
+    cpu: float  # seconds of CPU the live processes have used
 
 
-def _my_children() -> list[int]:
-    me, found = os.getpid(), []
+def _usage(template: int, base_rss: int) -> Usage:
+    """Walk /proc once: the template's descendants, their resident memory and CPU time."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, tuple[int, float]] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(b")") + 2:].split()[1]) == me:  # field 4: the parent's pid
-                found.append(int(entry))
-    return found
-
-
-def _reap() -> None:
-    while True:
+        if not entry.isdigit():
+            continue
         try:
-            if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                return
-        except ChildProcessError:
-            return
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # field 4: the parent
+        stats[pid] = (int(fields[21]) * page, (int(fields[11]) + int(fields[12])) / tick)  # rss, utime + stime
+    found, todo = [], list(children.get(template, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    rss = [stats[p][0] for p in found if p in stats]
+    memory = max(rss, default=0) + sum(max(0, r - base_rss) for r in sorted(rss)[:-1]) if rss else 0
+    return Usage(found, memory, sum(stats[p][1] for p in found if p in stats))
 
 
-def _kill_leftovers(child: int, sandboxed: bool, uid: int | None) -> None:
-    """Kill whatever the run left: the child's session, every process of its uid, and every
-    process that was re-parented to us (we are the subreaper), until none is left."""
-    try:
-        os.killpg(child, signal.SIGKILL)
-    except OSError:
-        pass
-    if uid is not None:  # kill(-1) as that uid reaches every process it owns, setsid or not
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
-    me = os.getpid()
-    for _ in range(100):
-        if sandboxed:  # our own PID namespace: everything but its init and us
-            pids = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) not in (1, me)]
-        else:
-            pids = _my_children()
+def _kill_all(template: Template, base_rss: int) -> bool:
+    """Kill every descendant of the template until none is left (it reaps them); False if some
+    process of the run could not be ended: the worker is then not fit for another run."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        pids = _usage(template.pid, base_rss).pids
         if not pids:
-            break
+            return True
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        _reap()
-        time.sleep(0.001)
-    _reap()
+        time.sleep(0.002)
+    return False
 
 
 def _wipe(scratch: str, sandboxed: bool, uid: int | None) -> None:
@@ -318,40 +341,76 @@ def worker_folder() -> str:
     return _FOLDER[0]
 
 
-def run(job: Job, sandboxed: bool, uid: int | None) -> RunResult:
-    """One run in a fresh child, with `job.timeout` seconds and `job.memory_mb` of memory."""
+@dataclass
+class Mode:
+    """How this worker starts its runs: fixed when it starts (main)."""
+
+    sandboxed: bool  # inside bubblewrap
+    confined: bool  # each run in a world of its own (confine.py); else the legacy scratch-and-wipe
+    may_setuid: bool  # each run gets a uid of its own (root, or the sandbox's CAP_SETUID)
+    legacy_uid: int | None  # not confined: the one unprivileged uid every run gets (AUTOGRADER_CHILD_UID)
+    template: Template
+    base_rss: int  # the template's resident memory: what every run starts with, counted once
+    why_not_confined: str = ""
+
+
+def run(job: Job, mode: Mode) -> RunResult:
+    """One run in a fresh process forked from the template, with `job.timeout` seconds, and
+    `job.memory_mb` of memory for all its processes and files together."""
     from autograder.spec.questions import QUESTIONS
 
     questions = frozenset(QUESTIONS)
     result = RunResult(job=job.job, run=job.run)
-    scratch = tempfile.mkdtemp(prefix="submission-", dir=worker_folder())
-    if uid is not None:
-        os.chown(scratch, uid, uid)
+    if mode.confined:
+        uid, scratch = confine.run_uid(mode.may_setuid), ""
+        limit = (job.memory_mb - tmpfs_mb(job.memory_mb)) * 2**20  # its files are bounded apart
+    else:
+        uid, scratch = mode.legacy_uid, tempfile.mkdtemp(prefix="submission-", dir=worker_folder())
+        limit = job.memory_mb * 2**20
+        if uid is not None:
+            os.chown(scratch, uid, uid)
+    job_r, job_w = os.pipe()
     rfd, wfd = os.pipe()
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        os.close(rfd)
-        _child(job, wfd, scratch, uid)
+    pid = mode.template.spawn(job_r, wfd, uid, mode.confined, scratch)
+    os.close(job_r)
     os.close(wfd)
+    if pid is None:
+        os.close(job_w)
+        os.close(rfd)
+        raise Retire("the worker's template process ended")
+    pending = job.to_json().encode()
+    os.set_blocking(job_w, False)
     os.set_blocking(rfd, False)
     buf, done, status = b"", False, None  # status: the child's wait status, once reaped
     deadline = start + job.timeout
-    limit = job.memory_mb * 2**20
+    checked = start
     try:
         while not done and result.status == "graded":
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= 0:
                 result.fail("timeout", f"ran longer than {job.timeout:g} s")
                 break
             if status is None:
-                reaped, wait_status = os.waitpid(pid, os.WNOHANG)
-                status = wait_status if reaped else None
+                if not mode.template.drain():
+                    raise Retire("the worker's template process ended")
+                status = mode.template.exits.pop(pid, None)
             # the run ends when the child says done or exits: a process it forked that keeps
             # the pipe open does not hold it up
-            ready, _, _ = select.select([rfd], [], [], 0 if status is not None else min(0.05, remaining))
+            reads = [rfd] if status is not None else [rfd, mode.template.sock]
+            ready, writable, _ = select.select(reads, [job_w] if pending else [], [],
+                                               0 if status is not None else min(0.05, remaining))
+            if writable:
+                try:
+                    pending = pending[os.write(job_w, pending[:1 << 16]):]
+                except (BlockingIOError, BrokenPipeError):
+                    pending = pending if status is None else b""
+                if not pending:
+                    os.close(job_w)
+                    job_w = -1
             chunk = b""
-            if ready:
+            if rfd in ready:
                 try:
                     chunk = os.read(rfd, 1 << 20)
                 except BlockingIOError:
@@ -366,30 +425,60 @@ def run(job: Job, sandboxed: bool, uid: int | None) -> RunResult:
                     time.sleep(0.01)
             if status is not None and not chunk:  # it ended, and we have read all it wrote
                 break
-            if status is None and _rss_bytes(pid) > limit:
-                result.fail("memory", f"used more than {job.memory_mb} MB")
+            if status is None and now - checked > USAGE_EVERY:
+                checked = now
+                usage = _usage(mode.template.pid, mode.base_rss)
+                if usage.memory > limit:
+                    result.fail("memory", f"used more than {job.memory_mb} MB")
+                elif usage.cpu > (now - start) * CORES_PER_RUN + CPU_GRACE:
+                    result.fail("timeout", f"kept more than one core busy ({len(usage.pids)} processes)")
     finally:
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if status is None:
-            _, status = os.waitpid(pid, 0)
+        if job_w >= 0:
+            os.close(job_w)
         os.close(rfd)
-        _kill_leftovers(pid, sandboxed, uid)
-        _wipe(scratch, sandboxed, uid)
+        cleaned = _kill_all(mode.template, mode.base_rss)
+        if status is None:
+            status = _exit_status(mode.template, pid)
+        if not mode.confined:
+            _wipe(scratch, mode.sandboxed, uid)
     result.seconds = round(time.monotonic() - start, 3)
     if result.status == "graded" and not done:
-        if os.WIFSIGNALED(status):
+        if status is None:
+            result.fail("crashed", "the notebook's process could not be followed to its end")
+        elif os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
             result.fail("crashed", f"the kernel died ({name})")
         else:
-            result.fail("crashed", f"the notebook ended the process (exit status {os.WEXITSTATUS(status)})")
+            code = os.WEXITSTATUS(status)
+            result.fail("crashed", "the run's sandbox could not be made" if code == CONFINE_FAILED
+                        else f"the notebook ended the process (exit status {code})")
     if any(e.memory for e in result.errors):
         result.fail("memory", f"a cell ran out of memory (limit {job.memory_mb} MB)")
+    if not cleaned:
+        raise Retire("a run left processes that could not be ended", result)
     return result
+
+
+class Retire(Exception):
+    """This worker is not fit for another run: answer this one (`result`, if any) and end, so
+    that the grader starts a fresh worker for the next submission."""
+
+    def __init__(self, why: str, result: RunResult | None = None):
+        super().__init__(why)
+        self.result = result
+
+
+def _exit_status(template: Template, pid: int) -> int | None:
+    """The run's wait status, once the template has reaped it (it has been killed by now)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if pid in template.exits:
+            return template.exits.pop(pid)
+        select.select([template.sock], [], [], 0.05)
+        if not template.drain():
+            return None
+    return None
 
 
 def _take(result: RunResult, line: bytes, questions: frozenset[str]) -> bool:
@@ -408,43 +497,93 @@ def _take(result: RunResult, line: bytes, questions: frozenset[str]) -> bool:
         result.errors.append(body)
     elif kind == "output":
         result.output = body[: OUTPUT_CAP + 200]
+    elif kind == "invalid":
+        result.fail("invalid", body)
     return kind == "done"
+
+
+def _confinement_problem(template: Template, may_setuid: bool) -> str:
+    """Start one empty confined run: "" when it works here, else why not."""
+    job_r, job_w = os.pipe()
+    rfd, wfd = os.pipe()
+    pid = template.spawn(job_r, wfd, confine.run_uid(may_setuid), True, "")
+    os.close(job_r)
+    os.close(wfd)
+    os.write(job_w, Job(job="probe", run=0, cells=["pass"], timeout=10, memory_mb=512).to_json().encode())
+    os.close(job_w)
+    while os.read(rfd, 1 << 16):
+        pass
+    os.close(rfd)
+    status = _exit_status(template, pid) if pid is not None else None
+    if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return ""
+    return "the kernel does not let a run make its own namespaces here (user namespaces off, or no mount_setattr)"
 
 
 def main() -> int:
     sandboxed = os.environ.get("AUTOGRADER_SANDBOXED") == "1"
-    uid = int(os.environ["AUTOGRADER_CHILD_UID"]) if os.environ.get("AUTOGRADER_CHILD_UID") else None
+    legacy_uid = int(os.environ["AUTOGRADER_CHILD_UID"]) if os.environ.get("AUTOGRADER_CHILD_UID") else None
+    want_confined = os.environ.get("AUTOGRADER_CONFINE", "1") != "0"  # "0": tests' positive controls only
     prctl(PR_SET_DUMPABLE, 0)  # children of the same user cannot open our /proc/<pid>/fd or memory
-    prctl(PR_SET_CHILD_SUBREAPER, 1)  # what a submission leaves behind becomes ours to kill
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     warm_up()
     # what exists now (torch, the grader's modules) is never collected: a child's garbage collector
     # then does not write to every object's header, which would copy each page of the parent it forked
     gc.collect()
     gc.freeze()
+    template = Template(_child, prctl)  # forked now, before any job: it never sees one
+    may_setuid = _may_setuid()
+    why = _confinement_problem(template, may_setuid) if want_confined else "turned off (AUTOGRADER_CONFINE=0)"
+    mode = Mode(sandboxed=sandboxed, confined=not why, may_setuid=may_setuid, legacy_uid=legacy_uid,
+                template=template, base_rss=_rss_of(template.pid),
+                why_not_confined=why)
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # nothing but results goes to the protocol stream
     sys.stdout = sys.stderr
-    out.write(json.dumps({"ready": True}) + "\n")
+    out.write(json.dumps({"ready": True, "confined": mode.confined, "why": why}) + "\n")
     out.flush()
     for line in sys.stdin:
         if not line.strip():
             continue
+        retire = False
         try:
             job = Job.from_json(line)
         except (ValueError, KeyError, TypeError) as e:
             answer = RunResult(job="", run=-1, status="crashed", reason=f"a malformed job ({e})"[:300])
         else:
             try:
-                answer = run(job, sandboxed, uid)
+                answer = run(job, mode)
+            except Retire as e:
+                retire = True
+                answer = e.result or RunResult(job=job.job, run=job.run, status="crashed", reason=str(e)[:300])
             except Exception as e:  # noqa: BLE001 - the worker answers every job, and lives on
                 answer = RunResult(job=job.job, run=job.run, status="crashed",
                                    reason=f"the worker failed to run this notebook ({type(e).__name__}: {e})"[:300])
+        answer.retire = retire
         out.write(answer.to_json() + "\n")
         out.flush()
+        if retire:
+            break
+    template.close()
     if _FOLDER:
         shutil.rmtree(_FOLDER[0], ignore_errors=True)
     return 0
+
+
+def _rss_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def _may_setuid() -> bool:
+    """Whether this process may give each run a uid of its own (root, or CAP_SETUID and CAP_SETGID)."""
+    with open("/proc/self/status") as f:
+        caps = next(int(line.split()[1], 16) for line in f if line.startswith("CapEff:"))
+    CAP_SETGID, CAP_SETUID = 6, 7
+    return bool(caps >> CAP_SETUID & 1 and caps >> CAP_SETGID & 1)
 
 
 if __name__ == "__main__":
