@@ -9,7 +9,7 @@ EXAMPLES = ROOT / "examples" / "submissions"
 # The test files that take longest, longest first (measured with --durations=0): xdist gives each
 # worker a whole file at a time in this order (pytest.ini: --dist loadfile --no-loadscope-reorder),
 # so the long ones start at once and the short ones fill the end, instead of one long file last.
-LONGEST_FIRST = ["test_hard_coding", "test_adversarial", "test_isolation", "test_gradescope", "test_student_notebook",
+LONGEST_FIRST = ["test_hard_coding", "test_confinement", "test_adversarial", "test_isolation", "test_gradescope", "test_student_notebook",
                  "test_fresh_seeds", "test_batch", "test_same_as_otter", "test_reports", "test_otter", "test_corpus",
                  "test_mistakes", "test_bad_inputs", "test_lms", "test_sandbox"]
 

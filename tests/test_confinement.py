@@ -181,16 +181,17 @@ TMPFS_MEMORY = """
 import os
 written = 0
 try:
-    with open("/dev/shm/hoard", "wb") as f:
-        for _ in range(2000):
-            f.write(b"x" * 2**20)
-            written += 2**20
+    for n in range(64):  # files of 32 MB: each under the per-file size limit
+        with open(f"/dev/shm/hoard{n}", "wb") as f:
+            for _ in range(32):
+                f.write(b"x" * 2**20)
+                written += 2**20
 except OSError:
     pass
 print("HOARDED-MB", written // 2**20)
 """
 
-# IPython's transformation of this cell takes time quadratic in its size: tens of seconds here.
+# IPython's transformation of this cell takes time quadratic in its size: 40 s here.
 STALL_CELL = "x = 1\n" * 1000 + "!true\n" * 499
 
 
@@ -292,10 +293,14 @@ def test_files_in_memory_are_bounded_within_the_runs_limit(tmp_path, sandbox):
 
 
 def test_a_cell_that_stalls_the_notebook_parser_costs_only_its_own_row(tmp_path):
+    import nbformat
+
+    staller = mutants.mutant("solution")
+    staller.cells.insert(0, nbformat.v4.new_code_cell(STALL_CELL))  # first: the cell a syntax check parses first
     started = time.monotonic()
-    rows, summary = batch(tmp_path, {"a_staller": mutants.with_cell(STALL_CELL, after="import numpy as np"),
+    rows, summary = batch(tmp_path, {"a_staller": staller,
                                      "b_honest": mutants.mutant("solution")}, sandbox=False, jobs=2, timeout=8)
-    assert time.monotonic() - started < 30  # the parse alone takes longer than that
+    assert time.monotonic() - started < 35  # the parse alone takes 40 s; then the batch waited for it
     assert rows["a_staller"]["status"] == "timeout"
     assert rows["b_honest"]["status"] == "graded" and rows["b_honest"]["score"] == total_points()
     assert summary["missing"] == []
@@ -332,3 +337,65 @@ print("MAP", open("/proc/self/uid_map").read().split())
         assert inside == "1000" and int(outside) >= 1_000_000 and count == "1"
         maps.append(outside)
     assert maps[0] != maps[1]  # each run a uid of its own
+
+
+# On Gradescope's path the looker's only voice is its score: when it finds the key it breaks its
+# own backward(), and loses points.
+KEYRING_LOOK_SCORED = KEYRING_LOOK.replace('    print("SAW-KEY")', '''    print("SAW-KEY")
+    import torch
+    torch.Tensor.backward = lambda *a, **k: None''')
+
+
+@needs_bwrap
+def test_on_the_otter_path_a_key_planted_by_one_run_is_not_seen_by_the_next(otter, tmp_path, clean_keys):
+    import nbformat
+
+    paths = {}
+    for name, code in (("a_planter", KEYRING_PLANT), ("b_looker", KEYRING_LOOK_SCORED)):
+        paths[name] = tmp_path / f"{name}.ipynb"
+        nbformat.write(mutants.with_cell(code, after="import numpy as np"), paths[name])
+    planted = otter([paths["a_planter"]])[paths["a_planter"]]  # one otter run after the other, as on one machine
+    looked = otter([paths["b_looker"]])[paths["b_looker"]]
+    assert sum(t.get("score", 0) for t in planted["tests"]) == total_points()
+    assert sum(t.get("score", 0) for t in looked["tests"]) == total_points()
+
+
+@needs_bwrap
+def test_the_scored_looker_loses_points_when_the_key_is_there(tmp_path, clean_keys):
+    """The positive control of the otter-path test: with the key in place and no world of its own,
+    the looker finds it and its score drops."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(248, b"user", f"hw04-{TOKEN}".encode(), b"x", 1, -4) > 0  # as the planter would
+    rows, _ = batch(tmp_path, {"b_looker": mutants.with_cell(KEYRING_LOOK_SCORED, after="import numpy as np")},
+                    confine=False)
+    assert "SAW-KEY" in rows["b_looker"]["output"] and rows["b_looker"]["score"] < total_points()
+
+
+RETIRING_WORKER = r"""
+import json, sys
+print(json.dumps({"ready": True, "confined": True, "why": ""}), flush=True)
+job = json.loads(sys.stdin.readline())
+print(json.dumps({"job": job["job"], "run": job["run"], "status": "crashed", "reason": "left what could not be ended",
+                  "snapshots": {}, "errors": [], "output": "", "seconds": 0.1, "retire": True}), flush=True)
+"""
+
+
+def test_a_worker_that_retires_after_a_run_is_replaced_and_the_next_submission_is_graded_by_a_fresh_one(tmp_path,
+                                                                                                          monkeypatch):
+    """A run the worker could not clean up after costs its own row only: the worker says so and
+    ends, and every later submission goes to a fresh worker (here each one retires in turn)."""
+    import sys
+
+    import autograder.run.pool as pool
+
+    started = []
+
+    def command(sandbox):
+        started.append(1)
+        return [sys.executable, "-c", RETIRING_WORKER], False
+
+    monkeypatch.setattr(pool, "worker_command", command)
+    rows, summary = batch(tmp_path, {f"s{i}": mutants.mutant("solution") for i in range(3)}, sandbox=False)
+    assert len(rows) == 3 and summary["missing"] == []
+    assert all(r["reason"] == "left what could not be ended" for r in rows.values()), [r["reason"] for r in rows.values()]
+    assert len(started) >= 3  # one worker per submission: none was handed to the next after it retired

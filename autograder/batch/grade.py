@@ -146,6 +146,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     stop = threading.Event()
     live: list[Worker] = []
     start_failures: list[str] = []
+    warned = threading.Event()
 
     def finish(result: dict[str, Any]) -> None:
         write_result(out, result)
@@ -183,7 +184,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
             return None
         again = reseed(cells, fresh_ref.seed)
         fresh = None
-        if again is not None:
+        if again is not None and not official.retire:  # a worker that retired runs nothing more
             fresh = worker.run(Job(job=sub.stem, run=1, cells=again, timeout=options.timeout,
                                    memory_mb=options.memory_mb))
             if fresh is None:
@@ -219,6 +220,10 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                         stop.set()
                         return
                     live.append(worker)
+                    if options.confine and not worker.confined and not warned.is_set():
+                        warned.set()
+                        log(f"warning: runs are not in worlds of their own here ({worker.why_not_confined}); "
+                            "the sandbox and the older per-run clean-up still apply (README: Isolation)")
                 try:
                     ran = grade_one(sub, cells, worker)
                 except Exception as e:  # noqa: BLE001 - never a lost row

@@ -96,9 +96,10 @@ class SandboxedGrading(AbstractOtterPlugin):
             official = worker.run(Job("submission", 0, self.cells, **self.limits))
             self.fresh = fresh_reference()  # drawn only now: the official run never held it
             again = reseed(self.cells, self.fresh.seed)
-            fresh = worker.run(Job("submission", 1, again, **self.limits)) if again and official else None
+            fresh = (worker.run(Job("submission", 1, again, **self.limits))
+                     if again and official and not official.retire else None)
             self.runs = (official, fresh)
-            if official is None or (again and fresh is None):
+            if official is None or (again and fresh is None and not official.retire):
                 self.problem = "the grading worker died while running this notebook"
         except WorkerError as e:
             self.problem = str(e)

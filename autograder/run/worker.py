@@ -456,6 +456,7 @@ def run(job: Job, mode: Mode) -> RunResult:
     if any(e.memory for e in result.errors):
         result.fail("memory", f"a cell ran out of memory (limit {job.memory_mb} MB)")
     if not cleaned:
+        result.fail("crashed", "the notebook left processes that could not be ended")
         raise Retire("a run left processes that could not be ended", result)
     return result
 
