@@ -243,13 +243,12 @@ def test_census_nothing_a_run_can_write_or_make_is_there_for_the_next_run_or_bat
     wrote = rows["a_census"]["output"]
     assert "WROTE" in wrote and int(wrote.split("WROTE")[1].split()[0]) >= 1  # it planted (at least its scratch)
     seen_next_run = rows["b_census"]["output"]
-    again, _ = batch(tmp_path / "two", {"c_census": blank_with(CENSUS_LOOK)}, confine=confine)
-    seen_next_batch = again["c_census"]["output"]
-    if confine:
-        assert "CENSUS-FOUND []" in seen_next_run, seen_next_run
-        assert "CENSUS-FOUND []" in seen_next_batch, seen_next_batch
-    else:  # without a world of its own, the run's plants are there for the next one
+    if not confine:  # without a world of its own, the run's plants are there for the next one
         assert "CENSUS-FOUND []" not in seen_next_run, seen_next_run
+        return
+    assert "CENSUS-FOUND []" in seen_next_run, seen_next_run
+    again, _ = batch(tmp_path / "two", {"c_census": blank_with(CENSUS_LOOK)})
+    assert "CENSUS-FOUND []" in again["c_census"]["output"], again["c_census"]["output"]
 
 
 @pytest.mark.parametrize("sandbox,confine", [pytest.param(True, True, marks=needs_bwrap), (False, True),
@@ -299,8 +298,8 @@ def test_a_cell_that_stalls_the_notebook_parser_costs_only_its_own_row(tmp_path)
     staller.cells.insert(0, nbformat.v4.new_code_cell(STALL_CELL))  # first: the cell a syntax check parses first
     started = time.monotonic()
     rows, summary = batch(tmp_path, {"a_staller": staller,
-                                     "b_honest": mutants.mutant("solution")}, sandbox=False, jobs=2, timeout=8)
-    assert time.monotonic() - started < 35  # the parse alone takes 40 s; then the batch waited for it
+                                     "b_honest": mutants.mutant("solution")}, sandbox=False, jobs=2, timeout=4)
+    assert time.monotonic() - started < 30  # the parse alone takes 40 s; then the batch waited for it
     assert rows["a_staller"]["status"] == "timeout"
     assert rows["b_honest"]["status"] == "graded" and rows["b_honest"]["score"] == total_points()
     assert summary["missing"] == []
