@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.batch import escape
+
 
 def _build(args) -> int:
     from autograder.build.dist import build
@@ -86,7 +88,7 @@ def _grade(args) -> int:
         os._exit(130)
     if summary["missing"]:
         print(f"error: {len(summary['missing'])} submission(s) found but not in the results: "
-              + ", ".join(summary["missing"][:20]), file=sys.stderr)
+              + escape.terminal(", ".join(summary["missing"][:20])), file=sys.stderr)
         return 1
     return 0
 

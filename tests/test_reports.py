@@ -1,6 +1,7 @@
 """Reports: feedback per student (HTML, Markdown, plain text), a summary with plots, canvas.csv."""
 
 import csv
+import html
 import json
 import logging
 import re
@@ -46,10 +47,12 @@ def batch(tmp_path_factory):
     for name in ("sum_not_mean", "grad_accumulated", "data_mismatch"):
         nbformat.write(mutants.mutant(name), folder / f"{name}.ipynb")
     nbformat.write(mutants.hard_coded(), folder / "hard_coded.ipynb")
-    shutil.copy(EXAMPLES / "solution.ipynb", folder / "kimminsu_12345_67890_hw04.ipynb")
+    # a file from a Canvas download, named as Canvas names it, given by itself: its Canvas id is believed
+    canvas = tmp_path_factory.mktemp("canvas") / "kimminsu_12345_67890_hw04.ipynb"
+    shutil.copy(EXAMPLES / "solution.ipynb", canvas)
     (folder / "broken.ipynb").write_text("{ not json")
     out = tmp_path_factory.mktemp("out")
-    grade([str(folder)], out, Options(jobs=1, keep_workers=True), log=lambda m: None)
+    grade([str(folder), str(canvas)], out, Options(jobs=1, keep_workers=True), log=lambda m: None)
     return out
 
 
@@ -65,7 +68,11 @@ def reports(batch, tmp_path_factory):
 
 
 def page(out, stem, suffix=".html"):
-    return (out / "feedback" / f"{stem}{suffix}").read_text(encoding="utf-8")
+    """A feedback page's text; Markdown as it reads once rendered (its escapes undone)."""
+    text = (out / "feedback" / f"{stem}{suffix}").read_text(encoding="utf-8")
+    if suffix == ".md":
+        text = html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))
+    return text
 
 
 def test_feedback_names_the_mistake_in_the_chosen_language(reports):

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from autograder.batch import escape
 from autograder.batch.results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
-from autograder.batch.submissions import Submission, collect
+from autograder.batch.submissions import Submission, collect, unique_stems
 from autograder.judge import Verdict, judge
 from autograder.run.notebook import InvalidNotebook, code_cells
 from autograder.run.pool import Worker, WorkerError, keep, start
@@ -48,7 +49,8 @@ def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
     result = {
         "submission": sub.stem, "file": sub.source, "file_name": sub.file_name, "student": sub.student,
         "student_id": sub.student_id, "members": [dict(m) for m in sub.members], "group": sub.group,
-        "canvas": dict(sub.canvas), "sha256": sub.sha256, "status": verdict.status, "reason": verdict.reason,
+        "canvas": dict(sub.canvas), "sha256": sub.sha256, "status": verdict.status,
+        "reason": "; ".join(filter(None, (verdict.reason, sub.note, sub.doubt))), "identity_doubt": sub.doubt,
         "score": verdict.score, "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
         "records": [r.to_dict() for r in verdict.records], "cell_errors": [], "output": "",
     }
@@ -120,15 +122,25 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         raise WorkerError(f"{NO_SANDBOX}\n({bwrap_problem()})")
     out.mkdir(parents=True, exist_ok=True)
     refused: list[str] = []
-    graded_before = {identity(r): r.get("submission") for r in load_results(out, refused)}
+    before = load_results(out, refused)
     for line in refused:
-        log(f"ignored in {out / 'results'} (not a result this grader wrote): {line}")
+        log(escape.terminal(f"ignored in {out / 'results'} (not a result this grader wrote): {line}"))
+    # a stem is this output folder's key for a submission: the same file of the same student gets
+    # its earlier result's stem (and replaces it); anyone else's never does
+    unique_stems(submissions, {r["submission"]: identity(r)[:2] for r in before})
+    graded_before = {identity(r): r["submission"] for r in before}
+    known = {identity(r)[:2] for r in before}
     todo = [s for s in submissions
             if options.force or graded_before.get((s.source, s.student, s.sha256)) != s.stem]
     skipped = len(submissions) - len(todo)
+    replaced = sum((s.source, s.student) in known for s in todo)
     if skipped:
         log(f"{skipped} submission(s) already graded in {out} (same file, student and content): skipped; "
             "--force grades them again")
+    if replaced:
+        log(f"{replaced} submission(s) graded before in {out} (same file and student) are graded again: their rows are replaced")
+    if len(todo) - replaced and before:
+        log(f"{len(todo) - replaced} submission(s) new to {out}: added beside the {len(before)} already there")
     slots = max(1, min(options.jobs, len(todo) or 1))
     progress = Progress(len(todo))
     if todo:
@@ -170,7 +182,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                                   output=official.output, seconds=round(official.seconds + (fresh.seconds if fresh else 0), 3),
                                   fresh_seed=fresh_ref.seed, dropped_answers=dropped))
             except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
-                log(f"{sub.source}: its result could not be written ({e})")
+                log(escape.terminal(f"{sub.source}: its result could not be written ({e})"))
 
     def grade_one(sub: Submission, cells: list[str], worker: Worker) -> tuple | None:
         """Run one submission (official run, then fresh data), or None if the worker died."""

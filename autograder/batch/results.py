@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from autograder.batch.escape import MAX_CELL, cell
 from autograder.spec.questions import QUESTIONS, total_points
 
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
@@ -87,23 +88,7 @@ def load_results(out: Path, refused: list[str] | None = None) -> list[dict[str, 
     return results
 
 
-MAX_CELL = 1000  # characters of one CSV cell: a name or a reason, never a whole notebook
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-_INERT = re.compile(r"-+|[-+]?\d+(\.\d+)?")  # otter's "--", a signed number: nothing a spreadsheet runs
-
-
-def cell(value: Any) -> Any:
-    """A value safe for a spreadsheet: text bounded, and never read as a formula (a leading = + - @,
-    tab or CR gets a ' before it, as OWASP advises). Numbers stay numbers."""
-    if isinstance(value, bool) or not isinstance(value, str):
-        return value
-    value = value[:MAX_CELL]
-    return "'" + value if value.startswith(_FORMULA) and not _INERT.fullmatch(value) else value
-
-
-def _csv(rows: list[list[Any]], header: list[str] | None = None) -> str:
+def csv_text(rows: list[list[Any]], header: list[str] | None = None) -> str:
     """CSV text: `header` as given (our own column names), every row's cells through cell()."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -170,7 +155,7 @@ def grade_rows(results: list[dict[str, Any]]) -> list[list[Any]]:
 
 def write_grades_csv(out: Path, results: list[dict[str, Any]]) -> Path:
     path = out / "grades.csv"
-    write_atomic(path, _csv(grade_rows(results), header=GRADES_HEADER))
+    write_atomic(path, csv_text(grade_rows(results), header=GRADES_HEADER))
     return path
 
 
@@ -190,6 +175,6 @@ def write_otter_csv(out: Path, results: list[dict[str, Any]]) -> Path:
         name = file_name(r) if names[file_name(r)] == 1 else f"{r['submission']}/{file_name(r)}"
         rows.append([name, *(r.get("questions", {}).get(q, 0) for q in questions), r["score"], percent, status])
     path = out / "final_grades.csv"
-    write_atomic(path, _csv(rows, header=["file", *questions, "total_points_earned", "percent_correct",
+    write_atomic(path, csv_text(rows, header=["file", *questions, "total_points_earned", "percent_correct",
                                           "grading_status"]))
     return path

@@ -7,6 +7,7 @@ Nothing here runs student code. A bad path is reported before any work starts.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 import zipfile
@@ -14,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from autograder.batch.escape import file_stem
+
 MAX_NOTEBOOK_BYTES = 50 * 2**20  # a notebook with outputs is a few MB; more is not a homework
 MAX_ZIP_BYTES = 2 * 2**30  # total uncompressed size of one zip we are willing to read
 MAX_INNER_ZIP_BYTES = 200 * 2**20  # an otter export inside an LMS download is a few MB
 MAX_METADATA_BYTES = 20 * 2**20  # Gradescope's submission_metadata.yml: a few KB per submission
 METADATA = "submission_metadata.yml"
 MAX_NAME = 100  # characters of a student's name we keep (names are untrusted: bounded, printable)
-MAX_STEM = 80  # characters of a results/<stem>.json name: Hangul is 3 bytes each, a file name at most 255
 
 # Canvas's bulk download (lib/content_zipper.rb in canvas-lms) names each file
 #   <sortable name>[_LATE]_<user id>_<attachment id>_<file>     or, under anonymous grading,
@@ -36,6 +38,31 @@ CANVAS = re.compile(
 RESUBMITTED = re.compile(r"-(?:\d{1,6}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=(?:\.[^.]*)?$)")
 # otter's export zip: <notebook>_<timestamp>.zip, as grader.export() names it
 OTTER_EXPORT = re.compile(r"_\d{4}_\d{2}_\d{2}T\d{2}_\d{2}_\d{2}_\d{6}")
+
+
+def readable(name: str | bytes) -> str:
+    """A file name as text that can be written anywhere: a name the file system gave as bytes that
+    are not UTF-8 (Python keeps them as surrogates) or a zip entry's raw bytes is decoded as UTF-8,
+    else as CP949 (Korean Windows), else with each undecodable byte shown as \\xNN. The same bytes
+    always give the same text, so the name stays the file's identity."""
+    raw = name if isinstance(name, bytes) else os.fsencode(name)
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """A zip entry's name: UTF-8 when the zip says so (flag 0x800); otherwise Python read the bytes
+    as CP437, which Korean Windows (CP949) and many Unix tools (UTF-8 without the flag) do not write."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return readable(info.filename.encode("cp437"))
+    except UnicodeEncodeError:
+        return info.filename
 
 
 class InputError(Exception):
@@ -75,6 +102,7 @@ class Who:
     members: list[dict[str, str]] = field(default_factory=list)
     group: str = ""  # a Gradescope group submission: its folder (submission_111)
     canvas: dict[str, Any] = field(default_factory=dict)  # canvas_name() of a Canvas download's file
+    doubt: str = ""  # why who it is cannot be believed: the row says so, and canvas.csv leaves it out
 
 
 @dataclass
@@ -89,6 +117,8 @@ class Submission:
     group: str = ""
     canvas: dict[str, Any] = field(default_factory=dict)
     file_name: str = ""  # the submitted file's own name (no folder, no path): otter's `file` column
+    note: str = ""  # said in its row beside the grade (e.g. the other notebooks of its upload, not graded)
+    doubt: str = ""  # Who.doubt
     sha256: str = field(init=False)
 
     def __post_init__(self):
@@ -98,12 +128,17 @@ class Submission:
     @classmethod
     def of(cls, stem: str, source: str, data: bytes, who: Who, file_name: str, problem: str = "") -> "Submission":
         return cls(stem, source, data, who.student, who.student_id, problem, [dict(m) for m in who.members],
-                   who.group, dict(who.canvas), file_name)
+                   who.group, dict(who.canvas), file_name, doubt=who.doubt)
 
 
-def _named(filename: str) -> Who:
-    """Who a file's own name says it is: a Canvas download's student, else nobody but the file."""
+def _named(filename: str, trusted: bool = False) -> Who:
+    """Who a file's own name says it is: a Canvas download's student when the name came from a
+    Canvas download (`trusted`), else nobody but the file."""
     canvas = canvas_name(filename)
+    if canvas is not None and not trusted:
+        doubt = (f"its file is named as a Canvas download names one (user id {canvas['user_id'] or canvas['anonymous_id']}) "
+                 "but was not found in a Canvas download: no Canvas id taken from it")
+        return Who(clean_name(PurePosixPath(filename).stem, 200), doubt=doubt)
     if canvas is None:
         return Who(clean_name(PurePosixPath(filename).stem, 200))
     member = {"name": canvas["name"], "canvas_id": canvas["user_id"], "sid": "", "email": ""}
@@ -175,31 +210,70 @@ def _submission_folder(filename: str, root: str | None, meta: dict) -> str | Non
     return parts[0] if len(parts) > 1 and parts[0] in meta else None
 
 
+def pick(candidates: list[tuple[str, tuple]]) -> int:
+    """Which of one student's notebooks to grade: (name, zip date_time) each. Those named after
+    the assignment (hw04…) first, then the newest, then the first by name."""
+    from autograder.spec.constants import ASSIGNMENT
+
+    def rank(i: int) -> tuple:
+        name, when = candidates[i]
+        return (ASSIGNMENT.lower() not in PurePosixPath(name).name.lower(), tuple(-x for x in when), name)
+
+    return min(range(len(candidates)), key=rank)
+
+
+def _one_per_student(found: list[tuple[Any, zipfile.ZipInfo, str, Submission]]) -> list[Submission]:
+    """One row per upload: where one student's upload (a Gradescope submission folder, a student's
+    own zip) holds several notebooks, grade the one `pick` chooses and name the others in its row."""
+    groups: dict[Any, list] = {}
+    for item in found:
+        groups.setdefault(item[0] if item[0] is not None else id(item), []).append(item)
+    out = []
+    for items in groups.values():
+        chosen = items[pick([(name, info.date_time) for _, info, name, _ in items])] if len(items) > 1 else items[0]
+        sub = chosen[3]
+        others = [clean_name(PurePosixPath(name).name, 60) for _, _, name, _ in items if _ is not chosen[1]]
+        if others:
+            shown = ", ".join(others[:5]) + (f" (+{len(others) - 5} more)" if len(others) > 5 else "")
+            sub.note = (f"{len(items)} notebooks in one upload: graded {sub.file_name} (named after the assignment, "
+                        f"else the newest); not graded: {shown}")
+        out.append(sub)
+    return out
+
+
 def _from_zip(path: Path, data: bytes | None = None, label: str | None = None, depth: int = 0,
-              owner: tuple[Who, str] | None = None) -> list[Submission]:
+              owner: tuple[Who, str] | None = None, named: bool = False) -> list[Submission]:
     """The submissions in a zip. `owner` (who, stem) is the Gradescope submission a nested zip was
-    found in: everything in it is that submitter's, whatever the zip itself claims."""
+    found in: everything in it is that submitter's, whatever the zip itself claims. `named`: the TA
+    named this zip itself (not found in a folder): only then can it be an LMS export."""
     import io
 
-    label = label or str(path)
-    who, stem = owner or (_named(path.name), path.stem)
+    label = label or readable(str(path))
+    zip_name = readable(path.name)
+    who, stem = owner or (_named(zip_name, trusted=named and _canvas_download([zip_name])), readable(path.stem))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
     except (zipfile.BadZipFile, OSError) as e:
-        return [Submission.of(stem, label, b"", who, path.name, problem=f"not a readable zip: {e}")]
+        return [Submission.of(stem, label, b"", who, zip_name, problem=f"not a readable zip: {e}")]
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
         if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            return [Submission.of(stem, label, b"", who, path.name, problem="zip expands to more than 2 GiB")]
-        # Gradescope's metadata is believed only at the top of an export the TA gave, never in a
-        # student's zip (nested, or named as a student's): a student could claim to be anyone.
-        root = _export_root(infos) if depth == 0 and not owner and not _students_zip(path.name) else None
+            return [Submission.of(stem, label, b"", who, zip_name, problem="zip expands to more than 2 GiB")]
+        names = {id(i): _zip_name(i) for i in infos}
+        # Gradescope's metadata is believed only at the top of an export the TA named, laid out as
+        # Gradescope lays it out, never in a student's zip (nested, or named as a student's).
+        root = (_export_root(infos) if depth == 0 and named and not owner and not _students_zip(zip_name) else None)
         meta = _gradescope_metadata(zf, root) if root is not None else {}
-        notebooks = [i for i in infos if i.filename.endswith(".ipynb") and ".ipynb_checkpoints" not in i.filename]
-        inner_zips = [i for i in infos if i.filename.endswith(".zip")]
+        if root is not None and not _export_layout(infos, root, meta):
+            root, meta = None, {}
+        notebooks = [i for i in infos if names[id(i)].endswith(".ipynb") and ".ipynb_checkpoints" not in names[id(i)]]
+        inner_zips = [i for i in infos if names[id(i)].endswith(".zip")]
+        # Canvas ids come only from a Canvas download the TA named (flat, its files named as Canvas
+        # names them). Anywhere else a Canvas-like name is a student's own file name.
+        canvas = depth == 0 and not owner and named and _canvas_download([names[id(i)] for i in infos])
 
         def whose(info: zipfile.ZipInfo) -> tuple[Who, str] | None:
-            folder = _submission_folder(info.filename, root, meta)
+            folder = _submission_folder(names[id(info)], root, meta)
             if owner or not folder:
                 return owner
             submitters = _submitters(meta[folder])
@@ -209,47 +283,98 @@ def _from_zip(path: Path, data: bytes | None = None, label: str | None = None, d
             return submitters, folder
 
         # A student's own zip (named as one, or inside a download): every notebook in it is that
-        # student's, whatever its own name claims. A zip of one notebook is an otter export, named
-        # by the zip, unless the notebook's name is Canvas's (a download of one submission).
-        students_zip = depth > 0 or _students_zip(path.name)
-        out: list[Submission] = []
+        # student's, whatever its own name claims, and one of them is graded.
+        students_zip = depth > 0 or _students_zip(zip_name) or not canvas and root is None and not named
+        found = []
         for info in notebooks:
+            entry = names[id(info)]
             owned = whose(info)
-            file_name = PurePosixPath(info.filename).name
-            if not owned and len(notebooks) == 1 and (students_zip or canvas_name(info.filename) is None):
-                owned, file_name = (who, stem), path.name
-            elif not owned and students_zip:
-                owned = (who, f"{stem}_{PurePosixPath(info.filename).stem}")
-            nb_who, nb_stem = owned or (_named(info.filename), PurePosixPath(info.filename).stem)
-            name = f"{label}:{info.filename}"
+            file_name = PurePosixPath(entry).name
+            group = owned[1] if owned else None
+            if not owned and (students_zip or len(notebooks) == 1 and not canvas):
+                owned, group = (who, stem), "zip"
+                file_name = zip_name if len(notebooks) == 1 else file_name
+            nb_who, nb_stem = owned or (_named(entry, trusted=canvas), PurePosixPath(entry).stem)
+            name = f"{label}:{entry}"
             if info.file_size > MAX_NOTEBOOK_BYTES:
-                out.append(Submission.of(nb_stem, name, b"", nb_who, file_name, problem="notebook over 50 MB"))
-                continue
-            out.append(Submission.of(nb_stem, name, zf.read(info), nb_who, file_name))
+                sub = Submission.of(nb_stem, name, b"", nb_who, file_name, problem="notebook over 50 MB")
+            else:
+                sub = Submission.of(nb_stem, name, zf.read(info), nb_who, file_name)
+            found.append((group, info, entry, sub))
+        out = _one_per_student(found)
         for info in inner_zips:  # an LMS bulk download of otter export zips; one level deep
-            inner = PurePosixPath(info.filename)
+            inner = PurePosixPath(names[id(info)])
             if depth or info.file_size > MAX_INNER_ZIP_BYTES:
                 s_who, s_stem = owner or (Who(clean_name(inner.stem, 200)), inner.stem)
-                out.append(Submission.of(s_stem, f"{label}:{info.filename}", b"", s_who, inner.name,
+                out.append(Submission.of(s_stem, f"{label}:{inner}", b"", s_who, inner.name,
                                          problem="a zip inside a zip inside a zip, or over 200 MB: not opened"))
                 continue
-            out.extend(_from_zip(inner, zf.read(info), f"{label}:{info.filename}", depth + 1, whose(info)))
+            inner_owner = whose(info) or (_named(inner.name, trusted=canvas), inner.stem)
+            out.extend(_from_zip(inner, zf.read(info), f"{label}:{inner}", depth + 1, inner_owner))
         if not out:
-            out.append(Submission.of(stem, label, b"", who, path.name, problem="no notebook in this zip"))
+            out.append(Submission.of(stem, label, b"", who, zip_name, problem="no notebook in this zip"))
         return out
 
 
-def _from_file(path: Path) -> list[Submission]:
+def _canvas_download(names: list[str]) -> bool:
+    """Whether these file names are a Canvas bulk download's: none in a folder (Canvas's zip is
+    flat), and at least half of them named as Canvas names them (a file added by hand gets no id)."""
+    named = sum(canvas_name(n) is not None for n in names)
+    return bool(names) and all("/" not in n for n in names) and 2 * named >= len(names) > 0
+
+
+def _export_layout(infos: list[zipfile.ZipInfo], root: str, meta: dict) -> bool:
+    """Whether a zip is laid out as Gradescope exports one: beside submission_metadata.yml only
+    submission_<id> folders, each of them in the metadata, and metadata for nothing else."""
+    if not meta or not all(re.fullmatch(r"submission_\d{1,20}", key) for key in meta):
+        return False
+    for info in infos:
+        rest = _zip_name(info)[len(root):]
+        if rest == METADATA:
+            continue
+        folder = rest.split("/", 1)[0]
+        if "/" not in rest or folder not in meta:
+            return False
+    return True
+
+
+def _from_file(path: Path, named: bool = False) -> list[Submission]:
     if path.suffix == ".zip":
-        return _from_zip(path)
-    who = _named(path.name)
+        return _from_zip(path, named=named)
+    who = _named(readable(path.name), trusted=named and _canvas_download([readable(path.name)]))
+    source, file_name, stem = readable(str(path)), readable(path.name), readable(path.stem)
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return [Submission.of(path.stem, str(path), b"", who, path.name, problem="notebook over 50 MB")]
-    return [Submission.of(path.stem, str(path), path.read_bytes(), who, path.name)]
+        return [Submission.of(stem, source, b"", who, file_name, problem="notebook over 50 MB")]
+    return [Submission.of(stem, source, path.read_bytes(), who, file_name)]
+
+
+def unique_stems(found: list[Submission], taken: dict[str, tuple[str, str]] | None = None) -> None:
+    """Give each submission a stem (its results/<stem>.json) that no other submission has, in this
+    batch or in the output folder (`taken`: stem -> (file, student) of the results already there).
+    A submission of the same file and student as an earlier result gets that result's stem back, so
+    a re-run replaces it; any other keeps clear of it. Stems are bounded in bytes, not characters."""
+    taken = dict(taken or {})
+    mine = {who: stem for stem, who in taken.items()}
+    for s in found:
+        again = mine.get((s.source, s.student))
+        if again is not None:
+            s.stem = again
+            mine.pop((s.source, s.student))
+            continue
+        base = file_stem(s.stem)
+        stem, n = base or "submission", 1
+        while stem in taken:
+            n += 1
+            stem = f"{base or 'submission'}-{n}"
+        taken[stem] = (s.source, s.student)
+        s.stem = stem
 
 
 def collect(paths: list[str | Path]) -> list[Submission]:
-    """Every submission under `paths`, with unique stems. Raises InputError for a bad path."""
+    """Every submission under `paths`, with unique stems. Raises InputError for a bad path.
+    A path the TA names is trusted as an LMS download if it is laid out as one; what is found in a
+    folder is a student's upload, whatever its name (a Canvas download's files in a folder the TA
+    named count as Canvas's only when every file there is named as Canvas names them)."""
     bad = [str(p) for p in paths if not Path(p).exists()]
     if bad:
         raise InputError("no such file or folder: " + ", ".join(bad))
@@ -258,19 +383,12 @@ def collect(paths: list[str | Path]) -> list[Submission]:
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (".ipynb", ".zip")
                            and ".ipynb_checkpoints" not in f.parts)
+            canvas = all(f.parent == p for f in files) and _canvas_download([readable(f.name) for f in files])
             for f in files:
-                found.extend(_from_file(f))
+                found.extend(_from_file(f, named=canvas))
         else:
-            found.extend(_from_file(p))
+            found.extend(_from_file(p, named=True))
     if not found:
         raise InputError("no notebooks (.ipynb) or zips found in: " + ", ".join(map(str, paths)))
-    taken: set[str] = set()
-    for s in found:  # two students with the same file name both get a row
-        base = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", s.stem))[:MAX_STEM].strip("._") or "submission"
-        stem, n = base, 1
-        while stem in taken:
-            n += 1
-            stem = f"{base}-{n}"
-        taken.add(stem)
-        s.stem = stem
+    unique_stems(found)
     return found

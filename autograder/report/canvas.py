@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.batch.results import _csv, file_name, people, write_atomic
+from autograder.batch.results import csv_text, file_name, people, write_atomic
 from autograder.batch.submissions import clean_name
 
 HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -167,6 +167,8 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
     for r in sorted(results, key=lambda r: r["submission"]):
         for person in people(r):
             ids, how, why = _place(person, roster)
+            if r.get("identity_doubt"):  # never placed by a name or an id we could not believe
+                ids, why = None, str(r["identity_doubt"])[:300]
             canvas = r.get("canvas") if isinstance(r.get("canvas"), dict) else {}
             if ids is None and canvas.get("anonymous_id") and not person["canvas_id"]:
                 why = "anonymous grading: Canvas's file name carries no user id; " + why
@@ -203,7 +205,7 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
         warnings.append(f"{not_graded} row(s) in canvas.csv are for submissions not graded normally "
                         "(timeout, memory, crashed or invalid): see grades.csv before importing")
     canvas_path, unmatched_path = out / "canvas.csv", out / "unmatched.csv"
-    write_atomic(canvas_path, _csv(rows, header=[*HEADER, column]))
-    write_atomic(unmatched_path, _csv(unmatched, header=UNMATCHED_HEADER))
+    write_atomic(canvas_path, csv_text(rows, header=[*HEADER, column]))
+    write_atomic(unmatched_path, csv_text(unmatched, header=UNMATCHED_HEADER))
     return {"canvas": canvas_path, "unmatched": unmatched_path, "assignment": column, "rows": len(best),
             "unmatched_rows": len(unmatched), "superseded": superseded, "matched_by": how_found, "warnings": warnings}

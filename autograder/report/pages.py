@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from autograder.batch import escape
 from autograder.batch.results import load_results, write_atomic
 from autograder.report import plots
 from autograder.spec.constants import W_INIT, pair
@@ -116,13 +117,10 @@ def _page(title: str, lang: str, body: str) -> str:
             f"<style>{CSS}</style></head><body>{body}</body></html>\n")
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
-
-
 def bound(value: Any, limit: int = NAME_LEN) -> str:
     """A student-controlled value as one line of at most `limit` characters: control and
     direction-changing characters become spaces, a longer text ends with an ellipsis."""
-    text = _UNSAFE.sub(" ", str(value)).strip()
+    text = escape.line(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -145,6 +143,15 @@ _TICKS = re.compile(r"`([^`\n]{1,200})`")
 def _html_message(text: str) -> str:
     """A message for HTML: escaped, with `code` in backticks shown as <code>code</code>."""
     return _TICKS.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
+
+
+def _md_message(text: str) -> str:
+    """A message for Markdown: `code` in backticks as a code span, everything else escaped."""
+    parts, at = [], 0
+    for m in _TICKS.finditer(text):
+        parts += [escape.markdown(text[at:m.start()]), escape.code(m.group(1))]
+        at = m.end()
+    return "".join(parts + [escape.markdown(text[at:])])
 
 
 def _plain(text: str) -> str:
@@ -237,26 +244,28 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
 def feedback_md(result: dict, lang: str, reveal: str) -> str:
     """The same feedback as Markdown (for places that render it)."""
     t = T[lang]
-    lines = [f"## {t['feedback']}: {_who(result)}",
-             f"{t['score']}: **{result['score']:g} / {result['max_score']:g}**"]
+    md = escape.markdown  # everything from the result is escaped; only our own markup is Markdown
+    lines = [f"## {md(t['feedback'])}: {md(_who(result))}",
+             f"{md(t['score'])}: **{result['score']:g} / {result['max_score']:g}**"]
     if result["status"] != "graded":
-        lines.append(f"{t['status']}: {bound(result['status'])} ({bound(result.get('reason', ''), TEXT_LEN)})")
+        lines.append(f"{md(t['status'])}: {md(bound(result['status']))} ({md(bound(result.get('reason', ''), TEXT_LEN))})")
     rows = _rows(result)
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
-        lines.append(f"\n**{question.title or name}** ({got:g}/{question.points:g})")
+        lines.append(f"\n**{md(question.title or name)}** ({got:g}/{question.points:g})")
         for r in rows.get(name, []):
             mark = "✅" if r["passed"] else "❌"
-            line = f"- {mark} `{bound(r['check'])}` {r['points']:g}/{r['max_points']:g}"
+            line = f"- {mark} {escape.code(bound(r['check']))} {r['points']:g}/{r['max_points']:g}"
             if reveal != "none" and _code(r) and not r["passed"]:
-                line += f" [{_code(r)}]"
+                line += f" \\[{md(_code(r))}\\]"
             if reveal == "values":
-                line += f" ({t['yours']}: {bound(r['student'], VALUE_LEN)}; {t['expected']}: {bound(r['expected'], VALUE_LEN)})"
+                line += (f" ({md(t['yours'])}: {md(bound(r['student'], VALUE_LEN))}; "
+                         f"{md(t['expected'])}: {md(bound(r['expected'], VALUE_LEN))})")
             lines.append(line)
         if reveal != "none":
             for n in notes(rows.get(name, []), lang):
-                lines.append(f"  - {('[' + n.code + '] ') if n.code else ''}{n.text} "
-                             f"({t['applies']}: {', '.join(n.checks)})")
+                lines.append(f"  - {(chr(92) + '[' + md(n.code) + chr(92) + '] ') if n.code else ''}{_md_message(n.text)} "
+                             f"({md(t['applies'])}: {md(', '.join(n.checks))})")
     return "\n".join(lines) + "\n"
 
 

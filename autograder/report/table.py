@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from autograder.batch import escape
+
 MAX_NAME_WIDTH = 40  # a longer submission name is cut (with …) so one row cannot push the table apart
 
 
@@ -23,7 +25,7 @@ def width(text: str) -> int:
 
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` columns, with … where it was cut; control characters shown as ?."""
-    text = "".join("?" if unicodedata.category(c) == "Cc" else c for c in text)
+    text = escape.terminal(text)
     if width(text) <= limit:
         return text
     out, used = [], 0

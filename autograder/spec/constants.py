@@ -1,6 +1,7 @@
 """The lecture's facts, each written once: the reference solution, the checks, the messages and the
 reports all read them from here."""
 
+ASSIGNMENT = "hw04"  # the assignment's name: its notebook, its Canvas column, its files in a student's zip
 SEED = 202150754  # the data cell: torch.manual_seed(202150754)
 N = 100  # observations
 W_TRUE = (2.5, 4.0)  # (w0, w1) the data are drawn from
