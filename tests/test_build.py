@@ -81,3 +81,54 @@ def test_zip_test_cases_only_fail_closed_so_no_run_without_the_plugin_earns_a_po
             assert len(test_file.test_case_results) == 2 * len(QUESTIONS[name].quantities)
             for result in test_file.test_case_results:
                 assert not result.passed and "graded outside this kernel" in result.message, (name, result)
+
+
+SOLVER_HUNT = r"""
+import importlib, inspect, json, pkgutil, sys
+import numpy as np
+X, y, loops = (np.load(sys.argv[1] + name) for name in ("/X.npy", "/y.npy", "/loops.npy"))
+import autograder
+offenders = []
+for info in pkgutil.walk_packages(autograder.__path__, "autograder."):
+    module = importlib.import_module(info.name)
+    for name, f in inspect.getmembers(module, inspect.isfunction):
+        if f.__module__ != module.__name__:
+            continue
+        for zero_grad in (True, False):
+            given = {"X": X, "y": y, "w": np.array([-5.0, 10.0]), "w0": np.array([-5.0, 10.0]),
+                     "start": np.array([-5.0, 10.0]), "lr": 0.1, "epochs": 100, "zero_grad": zero_grad, "n": 100}
+            params = inspect.signature(f).parameters.values()
+            if any(p.default is p.empty and p.name not in given and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in params):
+                continue
+            try:
+                out = np.asarray(f(**{p.name: given[p.name] for p in params if p.name in given}), dtype=float).reshape(-1)
+            except Exception:
+                continue
+            if out.size == 2 and any(np.allclose(out, loop, rtol=1e-3, atol=1e-3) for loop in loops):
+                offenders.append(f"{info.name}.{name}")
+print(json.dumps(sorted(set(offenders))))
+"""
+
+
+def test_no_function_in_the_student_package_returns_the_loops_weights_for_the_official_data(dist, tmp_path):
+    """Every function the student package ships, called with the official data and the loop's
+    settings by the names its parameters have: none returns either loop's final weights."""
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from autograder.judge.expected import expected_values
+    from autograder.judge.loops import gradient_descent
+
+    ref = expected_values()
+    X, y = np.asarray(ref.data.X, dtype=float), np.asarray(ref.data.y, dtype=float)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", y)
+    np.save(tmp_path / "loops.npy", np.array([gradient_descent(X, y, [-5.0, 10.0], 0.1, 100, z) for z in (True, False)]))
+    found = subprocess.run([sys.executable, "-c", SOLVER_HUNT, str(tmp_path)], capture_output=True, text=True,
+                           cwd=dist / "student", env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(dist / "student")})
+    assert found.returncode == 0, found.stderr[-2000:]
+    assert json.loads(found.stdout) == []

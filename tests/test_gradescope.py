@@ -67,6 +67,8 @@ def test_entry_point_writes_valid_results_for_the_solution(dist, tmp_path):
     assert sum(t["score"] for t in graded.values()) == total_points()
     # students see every question's result and messages once grades are published (the default)
     assert {t["visibility"] for t in graded.values()} == {"after_published"}
+    # a student's own text in an output (an error message, a name) is shown as text, never as HTML
+    assert results["output_format"] == "text" and {t["output_format"] for t in results["tests"]} == {"text"}
 
 
 @pytest.mark.parametrize("chosen", ["hidden", "visible", "after_published"])

@@ -76,11 +76,11 @@ def test_functions_are_pure_and_follow_their_arguments(data):
 
 @pytest.mark.parametrize("seed", [202150754, 1, 123456789, 987654321, 555555555])
 def test_the_closed_form_loops_agree_with_the_torch_loops_far_inside_the_tolerance(seed):
-    """Fresh data sets take their loops from algebra.gradient_descent (expected.Reference): it must
+    """Fresh data sets take their loops from judge/loops.gradient_descent (expected.Reference): it must
     give what the lecture's torch loop gives, 100 times closer than the loops' tolerance (1e-3)."""
     import numpy as np
 
-    from autograder.engine.algebra import gradient_descent
+    from autograder.judge.loops import gradient_descent
 
     data = ref.make_data(seed)
     X, y = np.asarray(data.X.tolist()), np.asarray(data.y.tolist())

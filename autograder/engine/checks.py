@@ -15,7 +15,7 @@ import numpy as np
 
 from autograder.engine.compare import Refusal, close, lookup, to_array
 from autograder.spec.codes import Code
-from autograder.spec.constants import LR
+from autograder.spec.constants import LR, pair
 from autograder.spec.constants import W_INIT as _W_INIT
 
 W_INIT = np.array(_W_INIT)
@@ -144,6 +144,32 @@ def plain_sgd(optimizer: str, lr: float = LR) -> Check:
             return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: " + ", ".join(extras)
         if not np.isclose(group["lr"], lr):
             return Code.WRONG_LR, f"`{optimizer}`: lr={group['lr']:g}"
+        return None
+
+    return check
+
+
+def trained(lower_loss: bool) -> Check:
+    """A loop checked without running it: its weights left the start, and (`lower_loss`: a loop
+    with zero_grad, which converges) the MSE on the student's own data is below the start's."""
+
+    def check(ctx, q):
+        from autograder.engine.own import data_for
+
+        end = ctx.array(q.path, q.layout)
+        if isinstance(end, Refusal) or end.size != 2:
+            return None
+        start = np.asarray(W_INIT, dtype=float)
+        if np.allclose(end.reshape(-1), start):
+            return Code.NOT_TRAINED, {"ko": f"초기값 {pair(W_INIT)} 그대로입니다", "en": f"are still the initial {pair(W_INIT)}"}
+        data = data_for(ctx, q.question, None)
+        if not lower_loss or data.X is None or data.y is None or data.X.shape != (data.y.size, 2):
+            return None
+        def mse(w):
+            return float(np.mean((data.y.reshape(-1) - data.X @ w) ** 2))
+        if not mse(end.reshape(-1)) < mse(start):
+            return Code.NOT_TRAINED, {"ko": "데이터에 대한 손실(MSE)을 시작할 때보다 줄이지 못했습니다",
+                                      "en": "do not lower the loss (MSE) on your data below the start's"}
         return None
 
     return check

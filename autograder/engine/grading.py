@@ -153,6 +153,11 @@ class Grader:
         if hidden and _close(value, expected, q):
             return succeed()
         own = None if self._chain_broken(q) else self.implied(q, ctx)
+        if own is None and not hidden:
+            for check in q.progress:
+                finding = check(ctx, q)
+                if finding:
+                    return fail(*finding)
         if own is not None and any(_close(value, v, q) for v in [own["implied"], *own.get("also", ())]):
             # consistency before blame
             return succeed(carried=hidden)

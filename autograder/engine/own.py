@@ -15,7 +15,6 @@ missing or unusable.
 
 from __future__ import annotations
 
-import hashlib
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,7 +24,6 @@ from autograder.engine import algebra
 from autograder.engine.checks import LR, W_INIT, Context
 from autograder.engine.compare import Refusal, close
 from autograder.spec.codes import Kind
-from autograder.spec.constants import EPOCHS
 
 
 def _arr(ctx: Context, path: str, layout: str, at: str | None = None):
@@ -40,7 +38,7 @@ def _values(ctx: Context, path: str, at: str) -> np.ndarray | None:
     return np.asarray(v["values"], dtype=np.float64).reshape(v["shape"])
 
 
-def _data(ctx: Context, at: str, grader: Any | None) -> Any:
+def data_for(ctx: Context, at: str, grader: Any | None) -> Any:
     """X (n, 2), y (n,), x (n,): the grader's for hidden checks, else the student's own (or None)."""
     if grader is not None:
         return grader
@@ -65,7 +63,7 @@ def model_output(ctx: Context, q, data: Any) -> np.ndarray | None:
 
 
 def yhat(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
-    out = model_output(ctx, q, _data(ctx, q.method, grader))
+    out = model_output(ctx, q, data_for(ctx, q.method, grader))
     if out is None:
         return None
     return {"implied": out if ctx.get(q.model, q.method).get("kind") == "tensor" else out.reshape(-1, 1)}
@@ -80,7 +78,7 @@ def _predictions(ctx: Context, q, grader: Any | None) -> np.ndarray | None:
 
 
 def loss(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
-    y, yh = _data(ctx, q.method, grader).y, _predictions(ctx, q, grader)
+    y, yh = data_for(ctx, q.method, grader).y, _predictions(ctx, q, grader)
     if y is None or yh is None or y.size != yh.size:
         return None
     shapes = {name: tuple(ctx.get(name, q.method).get("shape") or ()) for name in ("y", q.yhat)}
@@ -95,7 +93,7 @@ def loss(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
 def _loss_variant(ctx: Context, q, grader: Any | None) -> tuple[str, np.ndarray, Any] | None:
     """Which loss the student computed (mse, or a variant the catalogue knows), from its value:
     (its name, its derivative by yhat, the data)."""
-    data = _data(ctx, q.method, grader)
+    data = data_for(ctx, q.method, grader)
     y, yh = data.y, _predictions(ctx, q, grader)
     value = _arr(ctx, q.loss, "scalar", q.method)
     if y is None or yh is None or value is None or y.size != yh.size:
@@ -142,55 +140,9 @@ def update(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
             "lr_is_optimizers": by_optimizer}
 
 
-_LOOPS: dict[tuple, np.ndarray] = {}  # the lecture's loop per data set: the same for every check on it
-
-
-def _lecture_loop(X: np.ndarray, y: np.ndarray, zero_grad: bool) -> np.ndarray:
-    """algebra.gradient_descent from (-5, 10), remembered by the data's bytes (a few data sets per run)."""
-    key = (hashlib.blake2b(X.tobytes() + b"|" + y.tobytes(), digest_size=16).digest(), X.shape, y.shape, zero_grad)
-    found = _LOOPS.get(key)
-    if found is None:
-        if len(_LOOPS) > 64:
-            _LOOPS.clear()
-        found = _LOOPS[key] = algebra.gradient_descent(X, y, W_INIT, LR, EPOCHS, zero_grad)
-    return found.copy()
-
-
-def _loop(zero_grad: bool):
-    """The training loop from (-5, 10) on the data; also the other loop (with/without zero_grad)."""
-
-    def implied(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
-        data = _data(ctx, q.question, grader)
-        if data.X is None or data.y is None:
-            return None
-        def run(zg: bool) -> np.ndarray:
-            return _lecture_loop(data.X, data.y, zg)
-
-        def path(epochs: int) -> list[np.ndarray]:
-            """The end points after 1, 2, ..., epochs epochs (for the recognisers only)."""
-            return algebra.trajectory(data.X, data.y, W_INIT, LR, epochs, zero_grad)
-
-        def start(end: np.ndarray) -> np.ndarray | None:
-            """The start that leads to `end` in EPOCHS epochs: the loop is affine in its start."""
-            return algebra.start_of(data.X, data.y, LR, EPOCHS, zero_grad, end)
-
-        def loop_with(dloss) -> np.ndarray:
-            """The same loop with another loss (its derivative by yhat)."""
-            return algebra.gradient_descent(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad, dloss)
-
-        def step_first() -> np.ndarray:
-            """The same loop with step() before backward()."""
-            return algebra.step_before_backward(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad)
-
-        return {"implied": run(zero_grad), "other_loop": run(not zero_grad), "path": path, "start": start,
-                "loop_with": loop_with, "step_first": step_first}
-
-    return implied
-
-
 def accumulated(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     """grad_twice: two backward passes of the MSE at (-5, 10)."""
-    data = _data(ctx, q.question, grader)
+    data = data_for(ctx, q.question, grader)
     return None if data.X is None or data.y is None else {"implied": 2 * algebra.mse_grad(data.X, data.y, W_INIT)}
 
 
@@ -198,13 +150,14 @@ def zeros(ctx: Context, q, grader: Any | None = None) -> dict[str, Any] | None:
     return {"implied": np.zeros(2)}
 
 
+# The training loops' implied values need the loop itself: judge/loops.py (grading side only, never
+# shipped to students) adds them here. In a student's kernel the loops are checked for what can be
+# checked without computing them (questions.py: structure, and `progress`).
 IMPLIED = {
     Kind.YHAT: yhat,
     Kind.LOSS: loss,
     Kind.GRAD: grad,
     Kind.UPDATE: update,
-    Kind.LOOP: _loop(zero_grad=True),
-    Kind.HOMEWORK: _loop(zero_grad=False),
     Kind.ACCUMULATED: accumulated,
     Kind.ZEROS: zeros,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder.judge import loops  # noqa: F401  (the loops' implied values: grading side only)
 from autograder.run.protocol import RunResult
 
 

@@ -20,7 +20,7 @@ torch.set_num_threads(1)
 class Reference:
     """Lazily computed reference values for one data set, in the layouts questions.py expects.
 
-    `closed_form_loops`: the two 100-epoch loops from their closed form (algebra.gradient_descent,
+    `closed_form_loops`: the two 100-epoch loops from their closed form (judge/loops.gradient_descent,
     float64) instead of the torch loop: what a fresh data set per submission can afford (about 1 ms
     instead of 40). The two agree far inside the loops' tolerance (tests/test_reference.py).
     """
@@ -72,7 +72,8 @@ def expected_values(seed: int = reference.SEED) -> Reference:
 
 def _facts(data: "_Numpy") -> dict[str, np.ndarray]:
     """The scored values in closed form (numpy, float64): a cheap stand-in for screening seeds."""
-    from autograder.engine.algebra import gradient_descent, loss, mse_grad
+    from autograder.engine.algebra import loss, mse_grad
+    from autograder.judge.loops import gradient_descent
 
     w = np.asarray(reference.W_INIT)
     g = mse_grad(data.X, data.y, w)

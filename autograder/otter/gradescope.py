@@ -63,14 +63,17 @@ def main(autograder_dir: str = "/autograder") -> None:
 
 def set_visibility(results: Path, config: Path) -> None:
     """Every scored test as the plugin's "visibility" setting says (otter itself can only write
-    hidden or after_published for tests that have hidden cases)."""
+    hidden or after_published for tests that have hidden cases), and every output shown as plain
+    text (Gradescope's default format renders some HTML)."""
     from autograder.otter.plugin import PLUGIN_NAME, visibility
 
     plugins = json.loads(config.read_text(encoding="utf-8")).get("plugins", [])
     settings = next((p[PLUGIN_NAME] for p in plugins if isinstance(p, dict) and PLUGIN_NAME in p), {})
     chosen = visibility(settings)
     written = json.loads(results.read_text(encoding="utf-8"))
+    written["output_format"] = "text"  # students' own text (errors, names) is in the outputs: shown as text, never HTML
     for test in written.get("tests", []):
+        test["output_format"] = "text"
         if "max_score" in test:
             test["visibility"] = chosen
     results.write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")

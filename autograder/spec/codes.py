@@ -51,6 +51,7 @@ class Code(StrEnum):
     OPTIMIZER_SETTINGS = "optimizer_settings"
     ZERO_GRAD_CANCELS_STEP = "zero_grad_cancels_step"
     WRONG_EPOCHS = "wrong_epochs"
+    NOT_TRAINED = "not_trained"
     STEP_BEFORE_BACKWARD = "step_before_backward"
     CELL_RAISED = "cell_raised"
     DATA_MISMATCH = "data_mismatch"

@@ -241,6 +241,9 @@ CATALOGUE: dict[Code, Mistake] = {
         Mistake(Code.WRONG_BIAS, "`{name}` 의 구조가 이 방법과 다릅니다: {detail}.",
                 "`{name}` is not built as this method asks: {detail}."),
         Mistake(Code.WRONG_OPTIMIZER, "`{name}`: {detail}", "`{name}`: {detail}"),
+        Mistake(Code.NOT_TRAINED,
+                "`{name}`: 반복문이 끝난 뒤의 가중치가 {detail}. 매 epoch 마다 backward() 와 step() 을 실행했는지 확인하세요.",
+                "`{name}`: the weights after the loop {detail}. Check that every epoch runs backward() and step()."),
         # --- recognised from the values
         Mistake(Code.WEIGHTS_NOT_SET,
                 f"`{{name}}` 을(를) 만든 모형의 가중치가 문제에서 정한 초기값 (w0, w1) = {pair(W_INIT)} 이 아닙니다. 초기값을 넣었나요?",

@@ -34,6 +34,9 @@ class Quantity:
     expected: Callable[[Any], Any]  # reference (autograder.judge.expected.Reference) -> value in layout
     kind: Kind  # what it is: decides its implied value (own.IMPLIED) and recognisers (mistakes.CATALOGUE)
     structure: tuple[c.Check, ...] = ()
+    # public checks that stand in for the implied value where the student's kernel has none (the
+    # loops: computing them there would ship a solver)
+    progress: tuple[c.Check, ...] = ()
     inputs: tuple[str, ...] = ()  # keys of the quantities it is computed from
     data: tuple[str, ...] = ()  # the data names (X, y, x) its value is computed from
     method: str = ""  # the question whose snapshot holds its inputs (model, yhat, loss)
@@ -141,8 +144,8 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         ("X", "y", "net", "optmz", "mseloss"),
         (
             Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), Kind(name),
-                     (c.linear(2, bias=False), c.plain_sgd("optmz")), inputs=("data:X", "data:y"), data=("X", "y"),
-                     rtol=LOOP_TOL, atol=LOOP_TOL),
+                     (c.linear(2, bias=False), c.plain_sgd("optmz")), progress=(c.trained(lower_loss=zero_grad),),
+                     inputs=("data:X", "data:y"), data=("X", "y"), rtol=LOOP_TOL, atol=LOOP_TOL),
         ),
         title=title,
     )
