@@ -41,7 +41,30 @@ def test_every_catalogue_code_has_a_mutant_or_a_corpus_slip():
 
     named = {part for _, _, code in mutants.SUITE.values() for part in code.split("/")}
     named |= {code for case in slips_corpus.SLIPS for code in case.expect.values()}  # tests/test_corpus.py
-    assert named | {"hard_coded"} == set(CATALOGUE)  # hard_coded: test_hard_coded_answers_earn_nothing
+    # hard_coded: test_hard_coded_answers_earn_nothing; not_trained (public only): test_the_public_loop_checks_...
+    assert named | {"hard_coded", "not_trained"} == set(CATALOGUE)
+
+
+def test_the_public_loop_checks_name_a_loop_that_never_steps_or_keeps_its_gradients_without_a_solver(monkeypatch):
+    """grader.check in the student's kernel has no solver: it names these slips from the final
+    weights, the gradient the loop leaves and the student's own data alone."""
+    import autograder.judge  # noqa: F401  (registers the loops, which this test then takes away)
+    from autograder.engine.own import IMPLIED
+    from autograder.spec.codes import Kind
+
+    for kind in (Kind.LOOP, Kind.HOMEWORK):  # as in the student's kernel, where judge/loops.py is not
+        monkeypatch.delitem(IMPLIED, kind)
+    cases = {"not_trained": ("    optmz.step()\n    optmz.zero_grad()", "    optmz.zero_grad()"),
+             "no_zero_grad": ("    optmz.step()\n    optmz.zero_grad() ## 누적되는 기울기값 방지", "    optmz.step()")}
+    for code, (old, new) in cases.items():
+        nb = mutants.mutant("solution")
+        [cell] = [c for c in nb.cells if c.cell_type == "code" and "누적되는 기울기값 방지" in c.source]
+        cell.source = cell.source.replace(old, new)
+        assert old not in cell.source
+        public = [r for r in grade_in_process(nb) if r.question == "loop" and not r.hidden]
+        assert [r.mistake for r in public] == [code], [(r.mistake, r.message) for r in public]
+    correct = [r for r in grade_in_process(mutants.mutant("solution")) if r.question in ("loop", "homework") and not r.hidden]
+    assert all(r.passed for r in correct) and len(correct) == 2
 
 
 def test_hard_coded_answers_earn_nothing(reference_values):

@@ -149,25 +149,38 @@ def plain_sgd(optimizer: str, lr: float = LR) -> Check:
     return check
 
 
-def trained(lower_loss: bool) -> Check:
-    """A loop checked without running it: its weights left the start, and (`lower_loss`: a loop
-    with zero_grad, which converges) the MSE on the student's own data is below the start's."""
+def trained(accumulates: bool) -> Check:
+    """A loop checked without running it (nothing shipped to students may compute the loop):
+    - its weights left the start;
+    - the gradient it leaves on the model says whether it was cleared each epoch: cleared, it is
+      zero, absent, or the gradient of the MSE at the last weights (zero_grad() before backward());
+      accumulated, it is none of these (a one-step fact, from the student's own data);
+    - with zero_grad (`accumulates` False: the loop converges) the loss on the student's data fell."""
 
     def check(ctx, q):
+        from autograder.engine.algebra import mse_grad
         from autograder.engine.own import data_for
 
         end = ctx.array(q.path, q.layout)
         if isinstance(end, Refusal) or end.size != 2:
             return None
-        start = np.asarray(W_INIT, dtype=float)
-        if np.allclose(end.reshape(-1), start):
+        end, start = end.reshape(-1), np.asarray(W_INIT, dtype=float)
+        if np.allclose(end, start):
             return Code.NOT_TRAINED, {"ko": f"초기값 {pair(W_INIT)} 그대로입니다", "en": f"are still the initial {pair(W_INIT)}"}
         data = data_for(ctx, q.question, None)
-        if not lower_loss or data.X is None or data.y is None or data.X.shape != (data.y.size, 2):
+        if data.X is None or data.y is None or data.X.shape != (data.y.size, 2):
             return None
-        def mse(w):
-            return float(np.mean((data.y.reshape(-1) - data.X @ w) ** 2))
-        if not mse(end.reshape(-1)) < mse(start):
+        X, y = data.X, data.y.reshape(-1)
+        grad = ctx.get(f"{q.path}.weight.grad")
+        held = (np.asarray(grad["values"], dtype=float).reshape(-1) if grad.get("kind") == "tensor"
+                and grad.get("values") is not None and np.size(grad["values"]) == 2 else None)
+        cleared = held is None or np.allclose(held, 0.0, atol=1e-6) or np.allclose(held, mse_grad(X, y, end),
+                                                                                  rtol=1e-2, atol=1e-3)
+        if accumulates and cleared:
+            return Code.ZERO_GRAD_IN_HOMEWORK, ""
+        if not accumulates and not cleared:
+            return Code.NO_ZERO_GRAD, ""
+        if not accumulates and not np.mean((y - X @ end) ** 2) < np.mean((y - X @ start) ** 2):
             return Code.NOT_TRAINED, {"ko": "데이터에 대한 손실(MSE)을 시작할 때보다 줄이지 못했습니다",
                                       "en": "do not lower the loss (MSE) on your data below the start's"}
         return None

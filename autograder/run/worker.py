@@ -1,19 +1,20 @@
-"""A warm worker: started once (inside the sandbox), forks a fresh child for every run.
+"""A warm worker: started once (inside the sandbox), starts a fresh process for every run.
 
     python -m autograder.run.worker        (protocol.Job lines on stdin, protocol.RunResult lines on stdout)
 
-Each run of a submission (as written, then on fresh data) is its own job and its own child, so
-nothing carries from one run to the other, and the child of the official run never holds the
+Each run of a submission (as written, then on fresh data) is its own job and its own process, so
+nothing carries from one run to the other, and the process of the official run never holds the
 fresh run's cells or seed: the grader sends those only after the official run has ended.
 
-The worker imports torch and runs one forward/backward/SGD step before its first job, so a child
-starts with everything loaded. The worker is non-dumpable (no process of the same user can open
-its /proc/<pid>/fd, memory or pipes) and a child subreaper (every process a submission leaves
-behind becomes its child, and is killed). A child gets its own session, only its own result pipe
-open, no_new_privs, rlimits, a scratch folder, torch on one thread, output cut at a limit and,
-where the worker runs as root outside a sandbox, an unprivileged uid of its own. The worker
-enforces the wall-clock and memory limits from outside, validates every message the child sends
-(protocol.py), and wipes everything writable before the next child.
+The worker imports torch and runs one forward/backward/SGD step, then forks the template
+(template.py), which forks every run: a run starts with everything loaded and nothing of any
+earlier job in its memory. The worker is non-dumpable. A run gets its own session, only its own
+two pipes, a world of its own (confine.py: its own uid, namespaces, read-only mounts and tmpfs,
+no capabilities, seccomp), rlimits, torch on one thread and output cut at a limit. The worker
+enforces the wall-clock, memory and CPU limits from outside, over all of the run's processes,
+validates every message the run sends (protocol.py), and kills every process it leaves. Where a
+world of its own cannot be made, the older layers apply: a scratch folder wiped after each run,
+and (as root outside a sandbox) one unprivileged uid for every run.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from autograder.run.template import Template  # noqa: E402
 OUTPUT_CAP = 20_000  # characters of the student's printed output kept with the result
 FILE_SIZE_CAP = 64 * 2**20
 MEMORY_ERRORS = ("can't allocate memory", "DefaultCPUAllocator", "out of memory")
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # not confined: where any user may write, wiped after every child
 RUN_TASKS = 64  # processes and threads one run may have at once (its uid is its own)
 USAGE_EVERY = 0.1  # seconds between two looks at all of a run's processes
@@ -53,10 +54,12 @@ CONFINE_FAILED = 71  # the exit status of a run whose world could not be made
 NEEDED = sorted(student_readable())  # bound back for a confined run whose uid could not reach them
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
 def tmpfs_mb(memory_mb: int) -> int:
     """The size of a confined run's one writable file system: part of its memory limit."""
     return max(16, min(confine.TMPFS_MB, memory_mb // 8))
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def prctl(option: int, value: int) -> bool:

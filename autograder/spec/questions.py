@@ -144,7 +144,7 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
         ("X", "y", "net", "optmz", "mseloss"),
         (
             Quantity(name, "net", "pair", 6, lambda r: r.train(zero_grad), Kind(name),
-                     (c.linear(2, bias=False), c.plain_sgd("optmz")), progress=(c.trained(lower_loss=zero_grad),),
+                     (c.linear(2, bias=False), c.plain_sgd("optmz")), progress=(c.trained(accumulates=not zero_grad),),
                      inputs=("data:X", "data:y"), data=("X", "y"), rtol=LOOP_TOL, atol=LOOP_TOL),
         ),
         title=title,
