@@ -60,12 +60,18 @@ def _grade(args) -> int:
           file=sys.stderr, flush=True)
 
     from autograder.batch.grade import Options, WorkerError, grade
+    from autograder.batch.manual import LatePolicy
     from autograder.batch.results import load_results
     from autograder.report.table import table
     from autograder.spec.questions import QUESTIONS
 
+    try:
+        late = LatePolicy.parse(args.late_deduction)
+    except ValueError as e:
+        print(f"error: --late-deduction: {e}", file=sys.stderr)
+        return 2
     options = Options(jobs=jobs, timeout=args.timeout, memory_mb=args.memory,
-                      force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox)
+                      force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox, late=late)
     out = Path(args.out)
     try:
         summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr), submissions=submissions)
@@ -94,10 +100,16 @@ def _grade(args) -> int:
 
 
 def _report(args) -> int:
+    from autograder.batch.manual import LatePolicy, ManualError
     from autograder.report.canvas import read_roster
     from autograder.report.pages import write_reports
 
     out_dir = Path(args.dir)
+    try:
+        late = LatePolicy.parse(args.late_deduction)
+    except ValueError as e:
+        print(f"error: --late-deduction: {e}", file=sys.stderr)
+        return 2
     roster = None
     if args.roster:
         try:
@@ -106,9 +118,13 @@ def _report(args) -> int:
             print(f"error: --roster: {e}", file=sys.stderr)
             return 2
     try:
-        out = write_reports(out_dir, lang=args.lang, reveal=args.reveal, roster=roster, assignment=args.assignment)
+        out = write_reports(out_dir, lang=args.lang, reveal=args.reveal, roster=roster, assignment=args.assignment,
+                            late=late, partial=args.partial)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ManualError as e:
+        print(escape.terminal(f"error: {e}\nnothing was rewritten: fix the file and run report again"), file=sys.stderr)
         return 2
     canvas = out["canvas"]
     print(f"summary       : {out['summary']}")
@@ -120,6 +136,9 @@ def _report(args) -> int:
     if canvas["superseded"]:
         print(f"                {canvas['superseded']} student(s) had several submissions: the best score is the one in canvas.csv")
     print(f"not placed    : {canvas['unmatched']} ({canvas['unmatched_rows']} rows: not in canvas.csv)")
+    print(f"hand grading  : {out['manual']} (points and comments; a row for any question corrects the grader)")
+    print(f"Canvas comments: {out['canvas_feedback']} (Gradebook > the assignment's menu > Re-Upload Submissions; "
+          f"{len(out['not_zipped'])} not from a Canvas download, named in the summary)")
     for warning in canvas["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
@@ -147,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--otter-csv", action="store_true", help="also write otter's final_grades.csv")
     g.add_argument("--table", action="store_true", help="print a score table")
     g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap, as you: only for notebooks you trust")
+    g.add_argument("--late-deduction", metavar="POINTS|PERCENT%", default="",
+                   help="taken off a late submission (Canvas's late flag): '5' points or '10%%' of the grade (default: none)")
     g.set_defaults(func=_grade)
     r = sub.add_parser("report", help="feedback pages per student, a summary with plots, canvas.csv and unmatched.csv")
     r.add_argument("dir", help="a batch output folder (from `grade --out`)")
@@ -159,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--assignment", default="hw04", metavar="NAME",
                    help="the assignment's column as Canvas shows it, with its id: 'hw04 (12345)' (default: hw04, "
                         "or the roster's column of that title)")
+    r.add_argument("--late-deduction", metavar="POINTS|PERCENT%", default="",
+                   help="taken off a late submission (Canvas's late flag): '5' points or '10%%' of the grade (default: none)")
+    r.add_argument("--partial", action="store_true",
+                   help="also put in canvas.csv students whose hand-graded points are not in yet (their total is partial)")
     r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -10,6 +10,7 @@ snapshots and judges them. Every submission gets a result, whatever its code doe
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from autograder.batch import escape
+from autograder.batch.manual import MANUAL, ManualError, written_answers
+from autograder.batch.manual import update as update_manual
 from autograder.batch.results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
 from autograder.batch.submissions import Submission, collect, unique_stems
 from autograder.judge import Verdict, judge
@@ -41,6 +44,7 @@ class Options:
     scratch: Path | None = None  # where the workers make scratch folders (default: the system's temp dir)
     keep_workers: bool = False  # keep the warm workers for the next grade() call in this process (run/pool.keep)
     confine: bool = True  # each run in a world of its own (run/confine.py); False only for tests' positive controls
+    late: Any = None  # batch/manual.LatePolicy: the deduction for late work (none by default)
 
 
 def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
@@ -53,6 +57,7 @@ def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
         "reason": "; ".join(filter(None, (verdict.reason, sub.note, sub.doubt))), "identity_doubt": sub.doubt,
         "score": verdict.score, "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
         "records": [r.to_dict() for r in verdict.records], "cell_errors": [], "output": "",
+        "answers": dict(sub.answers),
     }
     result.update(extra)
     return result
@@ -215,6 +220,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                 try:
                     if not sub.problem:
                         cells = code_cells(sub.data)
+                        sub.answers = written_answers(json.loads(sub.data))
                 except InvalidNotebook as e:
                     sub.problem = str(e)
                 except Exception as e:  # noqa: BLE001 - never a lost row
@@ -282,14 +288,23 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     while not spare.empty():
         done_with(spare.get_nowait())
     results = load_results(out)
-    write_grades_csv(out, results)
-    if options.otter_csv:
-        write_otter_csv(out, results)
+    manual_error = ""
+    try:
+        manual = update_manual(out, results)
+    except ManualError as e:  # the TA's file as it stands: nothing is rewritten until it is fixed
+        manual, manual_error = None, str(e)
+        log(escape.terminal(f"error: {e}\ngrades.csv was not rewritten: fix {MANUAL} and run `report` (or grade again)"))
+    if not manual_error:
+        write_grades_csv(out, results, manual, options.late)
+        if options.otter_csv:
+            write_otter_csv(out, results, manual, options.late)
     if start_failures:
         raise WorkerError(start_failures[0])
     rows = {identity(r) for r in results}
     missing = [s.source for s in submissions if (s.source, s.student, s.sha256) not in rows]
-    return summarize(results, interrupted, len(submissions), missing)
+    summary = summarize(results, interrupted, len(submissions), missing)
+    summary["manual_error"] = manual_error
+    return summary
 
 
 def summarize(results: list[dict[str, Any]], interrupted: bool = False, submitted: int = 0,

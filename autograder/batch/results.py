@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.batch.escape import MAX_CELL, cell
-from autograder.spec.questions import QUESTIONS, total_points
+from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
 
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
 
@@ -137,29 +137,35 @@ def file_name(result: dict[str, Any]) -> str:
 
 
 GRADES_HEADER = ["submission", "student", "status", "score", "max_score", "canvas_user_id", "sid", "email",
-                 "group", "file", *QUESTIONS]
+                 "group", "file", *QUESTIONS, *MANUAL_QUESTIONS, "late", "late_deduction"]
 
 
-def grade_rows(results: list[dict[str, Any]]) -> list[list[Any]]:
+def grade_rows(results: list[dict[str, Any]], manual=None, late=None) -> list[list[Any]]:
     """grades.csv's rows: one per person of each submission (a group's members each get the group's
-    score); a file nothing identifies still gets its row, named by its file."""
+    score); a file nothing identifies still gets its row, named by its file. Scores are whole
+    (batch/manual.final): corrections and hand points from manual.csv, less the late deduction."""
+    from autograder.batch.manual import LatePolicy, final
+
     rows = []
     for r in sorted(results, key=lambda r: r["submission"]):
         group = _text(r.get("group"))
         for person in people(r):
-            rows.append([r["submission"], person["name"], r["status"], r["score"], r["max_score"],
+            f = final(r, person, manual, late or LatePolicy())
+            rows.append([r["submission"], person["name"], r["status"], f.score, f.max_score,
                          person["canvas_id"], person["sid"], person["email"], group, _text(r.get("file"), MAX_CELL),
-                         *(r.get("questions", {}).get(q, 0) for q in QUESTIONS)])
+                         *(f.questions[q] for q in QUESTIONS),
+                         *("" if q in f.hand_missing else f.questions[q] for q in MANUAL_QUESTIONS),
+                         "yes" if f.late else "", f.late_deduction])
     return rows
 
 
-def write_grades_csv(out: Path, results: list[dict[str, Any]]) -> Path:
+def write_grades_csv(out: Path, results: list[dict[str, Any]], manual=None, late=None) -> Path:
     path = out / "grades.csv"
-    write_atomic(path, csv_text(grade_rows(results), header=GRADES_HEADER))
+    write_atomic(path, csv_text(grade_rows(results, manual, late), header=GRADES_HEADER))
     return path
 
 
-def write_otter_csv(out: Path, results: list[dict[str, Any]]) -> Path:
+def write_otter_csv(out: Path, results: list[dict[str, Any]], manual=None, late=None) -> Path:
     """otter grade's final_grades.csv: file, questions (sorted), total, percent, status; first row the maxima.
     `file` is the submitted file's name; where two submissions share one (hw04.ipynb in each
     Gradescope folder) it is <submission>/<name>, so every row still names one file."""
@@ -168,12 +174,16 @@ def write_otter_csv(out: Path, results: list[dict[str, Any]]) -> Path:
     questions = sorted(QUESTIONS)
     ordered = sorted(results, key=lambda r: r["submission"])
     names = Counter(file_name(r) for r in ordered)
-    rows = [["points-per-question", *(QUESTIONS[q].points for q in questions), total_points(), 1, "--"]]
+    rows = [["points-per-question", *(QUESTIONS[q].points for q in questions),
+             total_points() + sum(MANUAL_QUESTIONS.values()), 1, "--"]]
+    from autograder.batch.manual import LatePolicy, final
+
     for r in ordered:
-        percent = round(r["score"] / r["max_score"], 4) if r["max_score"] else 0
+        f = final(r, people(r)[0], manual, late or LatePolicy())  # otter's CSV has a row per file, not per person
+        percent = round(f.score / f.max_score, 4) if f.max_score else 0
         status = "Completed" if r["status"] == "graded" else f"{r['status']}: {r.get('reason', '')}"
         name = file_name(r) if names[file_name(r)] == 1 else f"{r['submission']}/{file_name(r)}"
-        rows.append([name, *(r.get("questions", {}).get(q, 0) for q in questions), r["score"], percent, status])
+        rows.append([name, *(f.questions[q] for q in questions), f.score, percent, status])
     path = out / "final_grades.csv"
     write_atomic(path, csv_text(rows, header=["file", *questions, "total_points_earned", "percent_correct",
                                           "grading_status"]))

@@ -119,6 +119,7 @@ class Submission:
     file_name: str = ""  # the submitted file's own name (no folder, no path): otter's `file` column
     note: str = ""  # said in its row beside the grade (e.g. the other notebooks of its upload, not graded)
     doubt: str = ""  # Who.doubt
+    answers: dict[str, str] = field(default_factory=dict)  # hand-graded questions' written answers
     sha256: str = field(init=False)
 
     def __post_init__(self):

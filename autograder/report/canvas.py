@@ -152,15 +152,20 @@ def _place(person: dict[str, str], roster: Roster | None) -> tuple[dict[str, str
 
 
 def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster | None = None,
-                 assignment: str = DEFAULT_ASSIGNMENT) -> dict[str, Any]:
-    """out/canvas.csv (one row per student placed in Canvas, the best of their submissions) and
-    out/unmatched.csv (everyone we could not place, with the reason). Returns their paths, the
+                 assignment: str = DEFAULT_ASSIGNMENT, manual=None, late=None, partial: bool = False) -> dict[str, Any]:
+    """out/canvas.csv (one row per student placed in Canvas, the best of their submissions, with the
+    whole grade: batch/manual.final) and out/unmatched.csv (everyone we could not place, with the
+    reason). A student whose hand-graded points are not in yet is left out (importing a part of the
+    grade would replace a whole one in Canvas), unless `partial`. Returns their paths, the
     assignment header used, counts, and warnings for the TA."""
+    from autograder.batch.manual import LatePolicy, final
+
     out = Path(out)
+    late = late or LatePolicy()
     if roster is not None and not isinstance(roster, Roster):
         roster = read_roster(roster)
     column = assignment_column(assignment, roster)
-    best: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+    best: dict[str, tuple[dict[str, str], dict[str, Any], Any]] = {}
     unmatched: list[list[Any]] = []
     how_found: dict[str, int] = {}
     superseded = 0
@@ -169,28 +174,32 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
             ids, how, why = _place(person, roster)
             if r.get("identity_doubt"):  # never placed by a name or an id we could not believe
                 ids, why = None, str(r["identity_doubt"])[:300]
+            whole = final(r, person, manual, late)
+            if ids is not None and whole.hand_missing and not partial:
+                ids, why = None, (f"hand-graded points not in yet ({', '.join(whole.hand_missing)} in manual.csv): "
+                                  "importing now would replace the Canvas grade with a part of it")
             canvas = r.get("canvas") if isinstance(r.get("canvas"), dict) else {}
             if ids is None and canvas.get("anonymous_id") and not person["canvas_id"]:
                 why = "anonymous grading: Canvas's file name carries no user id; " + why
             if ids is None:
                 unmatched.append([r["submission"], person["name"], person["canvas_id"], person["sid"], person["email"],
-                                  str(r.get("group") or "")[:200], file_name(r), r["status"], _number(r["score"]),
-                                  _number(r["max_score"]), why])
+                                  str(r.get("group") or "")[:200], file_name(r), r["status"], _number(whole.score),
+                                  _number(whole.max_score), why])
                 continue
             how_found[how] = how_found.get(how, 0) + 1
             key = ids["ID"] or f"sis:{ids['SIS User ID']}:{ids['SIS Login ID']}"
             if key in best:
                 superseded += 1
-                if r["score"] <= best[key][1]["score"]:
+                if whole.score <= best[key][2].score:
                     continue
-            best[key] = (ids, r)
-    maximum = max((r["max_score"] for r in results), default=0)
+            best[key] = (ids, r, whole)
+    maximum = max((final(r, people(r)[0], manual, late).max_score for r in results), default=0)
     possible = roster.points.get(column, "") if roster else ""
     points = possible if re.fullmatch(r"\d+(\.\d+)?", possible) else _number(maximum)
     rows: list[list[Any]] = [["Points Possible", "", "", "", "", points]]
-    for ids, r in sorted(best.values(), key=lambda v: (v[0]["Student"].casefold(), v[0]["ID"])):
+    for ids, r, whole in sorted(best.values(), key=lambda v: (v[0]["Student"].casefold(), v[0]["ID"])):
         name = ids["Student"] if "points possible" not in ids["Student"].casefold() else ""  # Canvas reads that row as maxima
-        rows.append([name, ids["ID"], ids["SIS User ID"], ids["SIS Login ID"], ids["Section"], _number(r["score"])])
+        rows.append([name, ids["ID"], ids["SIS User ID"], ids["SIS Login ID"], ids["Section"], _number(whole.score)])
     warnings = []
     if roster is not None and column not in roster.headers:
         warnings.append(f"the roster has no column {column!r}: Canvas will create a new assignment of that name; "
@@ -200,7 +209,7 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
                         "exactly so (else it creates one); --assignment 'hw04 (12345)' or --roster makes it exact")
     if possible == points and float(possible) != maximum:
         warnings.append(f"{column!r} is worth {possible} points in Canvas; the autograder's maximum is {maximum:g}")
-    not_graded = sum(r["status"] != "graded" for _, r in best.values())
+    not_graded = sum(r["status"] != "graded" for _, r, _ in best.values())
     if not_graded:
         warnings.append(f"{not_graded} row(s) in canvas.csv are for submissions not graded normally "
                         "(timeout, memory, crashed or invalid): see grades.csv before importing")
@@ -208,4 +217,5 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
     write_atomic(canvas_path, csv_text(rows, header=[*HEADER, column]))
     write_atomic(unmatched_path, csv_text(unmatched, header=UNMATCHED_HEADER))
     return {"canvas": canvas_path, "unmatched": unmatched_path, "assignment": column, "rows": len(best),
+            "unmatched_list": [(row[1] or row[0], row[-1]) for row in unmatched],
             "unmatched_rows": len(unmatched), "superseded": superseded, "matched_by": how_found, "warnings": warnings}

@@ -36,6 +36,11 @@ T = {
         "hist": "총점 분포", "qrate": "문제별 통과율", "rate": "통과율", "mistakes": "실수별 빈도",
         "who": "해당 제출", "loop": "학습 루프의 최종 가중치", "trouble": "확인이 필요한 제출",
         "reason": "사유", "none": "없음", "lang": "ko",
+        "staff": "조교 채점 (과목 담당자가 준 점수와 의견)", "correction": "자동 채점 정정", "hand": "손 채점",
+        "pending": "아직 채점 전", "late": "지각 감점", "to_fix": "고칠 것", "todo": "할 일",
+        "todo_canvas": "canvas.csv 에서 빠진 학생", "todo_hand": "손 채점 점수가 아직 없는 학생",
+        "todo_changed": "채점한 뒤 답안이 바뀐 학생 (다시 채점하세요)", "todo_status": "정상 채점되지 않은 제출",
+        "todo_late": "지각 제출", "todo_zip": "canvas_feedback.zip 에 없는 제출 (Canvas 다운로드에서 온 파일이 아님)",
         "loop_note": "초록 별: 최소제곱해 {loop}, zero_grad 를 한 학습이 도착하는 곳. "
                      "빨간 X: zero_grad 없이 학습한 결과 {homework}.",
         "loop_count": "점 하나가 학습 루프를 실행한 제출 하나입니다 ({n}개). 속이 빈 점은 그림 밖의 값을 가장자리에 그린 것입니다.",
@@ -51,6 +56,11 @@ T = {
         "feedback": "Feedback", "score": "Score", "question": "Question", "check": "Check", "points": "Points",
         "passed": "passed", "failed": "failed", "status": "Status", "mistake": "Mistake", "yours": "Your value",
         "expected": "Expected", "carried": "credit carried forward", "manual": "the written question is graded separately",
+        "staff": "Graded by the course staff (their points and comments)", "correction": "correction of the autograder",
+        "hand": "graded by hand", "pending": "not graded yet", "late": "late deduction", "to_fix": "What to fix",
+        "todo": "To do", "todo_canvas": "Students left out of canvas.csv", "todo_hand": "Hand-graded points not in yet",
+        "todo_changed": "Answers changed since they were graded (grade again)", "todo_status": "Submissions not graded normally",
+        "todo_late": "Late submissions", "todo_zip": "Not in canvas_feedback.zip (not from a Canvas download)",
         "summary": "Grading summary", "students": "Students", "files": "Files", "mean": "Mean", "median": "Median",
         "hist": "Total scores", "qrate": "Pass rate per question", "rate": "pass rate", "mistakes": "Mistakes",
         "who": "Submissions", "loop": "Final weights of the training loop", "trouble": "Submissions to look at",
@@ -145,6 +155,20 @@ def _html_message(text: str) -> str:
     return _TICKS.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
 
 
+def _staff_lines(result: dict, t: dict) -> list[str]:
+    """What the course staff gave (manual.csv, through write_reports): hand points and corrections
+    with their comments, hand-graded questions not graded yet, and the late deduction."""
+    lines = []
+    for row in result.get("staff", []):
+        kind = t["hand"] if row["question"] in MANUAL_QUESTIONS else t["correction"]
+        points = t["pending"] if row["points"] is None else f"{row['points']:g} / {row['max_points']:g}"
+        comment = f" — {bound(row['comment'], TEXT_LEN)}" if row["comment"] else ""
+        lines.append(f"{row['question']} ({kind}): {points}{comment}")
+    if result.get("late_deduction"):
+        lines.append(f"{t['late']}: -{result['late_deduction']:g}")
+    return lines
+
+
 def _md_message(text: str) -> str:
     """A message for Markdown: `code` in backticks as a code span, everything else escaped."""
     parts, at = [], 0
@@ -209,7 +233,16 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
     if result["status"] != "graded":
         parts.append(f"<p class='status'>{t['status']}: <b>{e(bound(result['status']))}</b> — "
                      f"{e(bound(result.get('reason', ''), TEXT_LEN))}</p>")
+    staff = _staff_lines(result, t)
+    if staff:
+        parts.append(f"<section id='staff'><h2>{t['staff']}</h2><ul>"
+                     + "".join(f"<li>{e(line)}</li>" for line in staff) + "</ul></section>")
     rows = _rows(result)
+    lost = [r for name in QUESTIONS for r in rows.get(name, []) if not r["passed"] and r["max_points"]]
+    if lost and reveal != "none":
+        parts.append(f"<section id='fix'><h2>{t['to_fix']}</h2><ul>" + "".join(
+            f"<li><span class='code'>{e(bound(r['question']))}: {e(bound(r['check']))}</span> "
+            f"({r['points']:g}/{r['max_points']:g}) {_html_message(_message(r, lang))}</li>" for r in lost) + "</ul></section>")
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
         parts.append(f"<h2>{e(question.title or name)} <span class='note'>({e(name)})</span> — "
@@ -249,6 +282,9 @@ def feedback_md(result: dict, lang: str, reveal: str) -> str:
              f"{md(t['score'])}: **{result['score']:g} / {result['max_score']:g}**"]
     if result["status"] != "graded":
         lines.append(f"{md(t['status'])}: {md(bound(result['status']))} ({md(bound(result.get('reason', ''), TEXT_LEN))})")
+    staff = _staff_lines(result, t)
+    if staff:
+        lines += [f"\n**{md(t['staff'])}**", *(f"- {md(line)}" for line in staff)]
     rows = _rows(result)
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
@@ -278,6 +314,9 @@ def feedback_text(result: dict, lang: str, reveal: str) -> str:
     if result["status"] != "graded":
         lines.append(f"{t['status']}: {_plain(bound(result['status']))} "
                      f"({_plain(bound(result.get('reason', ''), TEXT_LEN))})")
+    staff = _staff_lines(result, t)
+    if staff:
+        lines += [f"\n{t['staff']}", *(f"  - {_plain(line)}" for line in staff)]
     rows = _rows(result)
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
@@ -411,8 +450,9 @@ def _student_table(results: list[dict], links: dict[str, str], t: dict) -> str:
     return "".join(table) + "</table>"
 
 
-def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = None) -> str:
-    """The instructor's page. `links`: each submission's feedback file stem (default: stems(results))."""
+def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = None, todo: str = "") -> str:
+    """The instructor's page. `links`: each submission's feedback file stem (default: stems(results));
+    `todo`: what is left to do (todo_html), first."""
     t = T[lang]
     e = html.escape
     links = links or stems(results)
@@ -423,7 +463,7 @@ def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = 
     mean = sum(scores) / n if n else 0
     median = scores[n // 2] if n else 0
     students, files = counts(results)
-    parts = [f"<h1>{t['summary']}</h1>",
+    parts = [f"<h1>{t['summary']}</h1>", todo,
              f"<p id='counts'>{t['students']}: <b>{students}</b> · {t['files']}: <b>{files}</b> · "
              f"{t['mean']}: <b>{mean:.2f}</b> · {t['median']}: <b>{median:g}</b> / {max_score:g}</p>",
              f"<section id='students'><h2>{t['table']}</h2>{_student_table(results, links, t)}</section>",
@@ -470,22 +510,97 @@ def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = 
     return _page(t["summary"], lang, "".join(parts))
 
 
+def whole(result: dict, manual, late) -> dict:
+    """The result as the course staff's grade shows it (batch/manual.final, for its first person):
+    scores with corrections, hand points and the late deduction; the staff's rows to show."""
+    from autograder.batch.manual import final, max_points
+    from autograder.batch.results import people
+
+    f = final(result, people(result)[0], manual, late)
+    shown = dict(result, questions=f.questions, score=f.score, max_score=f.max_score, late=f.late,
+                 late_deduction=f.late_deduction, hand_missing=f.hand_missing, changed=f.changed)
+    shown["staff"] = [{"question": r.question, "points": r.points, "max_points": max_points(r.question),
+                       "comment": r.comment} for r in f.staff if r.points is not None or r.comment]
+    return shown
+
+
+def todo_html(shown: list[dict], canvas: dict, left_out_of_zip: list[str], t: dict) -> str:
+    """What is left before the grade is final: summary.html's first section."""
+    e = html.escape
+    items = [(t["todo_canvas"], [f"{bound(who)}: {bound(why, TEXT_LEN)}" for who, why in canvas.get("unmatched_list", [])]),
+             (t["todo_hand"], [f"{_who(r)}: {', '.join(r['hand_missing'])}" for r in shown if r.get("hand_missing")]),
+             (t["todo_changed"], [f"{_who(r)}: {', '.join(r['changed'])}" for r in shown if r.get("changed")]),
+             (t["todo_status"], [f"{_who(r)}: {r['status']} ({bound(r.get('reason', ''), 80)})" for r in shown
+                                 if r["status"] != "graded"]),
+             (t["todo_late"], [f"{_who(r)} (-{r['late_deduction']:g})" for r in shown if r.get("late")]),
+             (t["todo_zip"], [bound(who) for who in left_out_of_zip])]
+    parts = [f"<section id='todo'><h2>{t['todo']}</h2>"]
+    for title, lines in items:
+        parts.append(f"<h3>{e(title)} ({len(lines)})</h3>")
+        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines[:500]) + "</ul>" if lines
+                     else f"<p class='note'>{t['none']}</p>")
+    return "".join(parts) + "</section>"
+
+
+def canvas_feedback_zip(out: Path, shown: list[dict], lang: str, reveal: str) -> tuple[Path, list[str]]:
+    """DIR/canvas_feedback.zip for Canvas's "Re-Upload Submissions": each student's feedback page,
+    named `<name>_<user id>_<attachment id>_feedback.html`. Canvas takes the first two all-digit
+    parts of a name split at `_` as the user id and the id of an attachment of that student's
+    submission (canvas-lms app/models/assignment.rb, infer_comment_context_from_filename), and
+    attaches the file as a comment; anything else it ignores. Only files from a Canvas download
+    have both ids: the others are returned, to be named in the summary."""
+    import io
+    import zipfile
+
+    buffer, left_out, used = io.BytesIO(), [], set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for r in sorted(shown, key=lambda r: r["submission"]):
+            canvas = r.get("canvas") if isinstance(r.get("canvas"), dict) else {}
+            uid, fid = str(canvas.get("user_id", "")), str(canvas.get("file_id", ""))
+            if r.get("identity_doubt") or not (uid.isdigit() and fid.isdigit()):
+                left_out.append(_who(r))
+                continue
+            name = re.sub(r"[\W_\d]+", "", str(canvas.get("name", ""))) or "student"  # no _ and no all-digit part
+            entry = f"{name[:40]}_{uid}_{fid}_feedback.html"
+            if entry in used:
+                continue
+            used.add(entry)
+            zf.writestr(entry, feedback_html(r, lang, reveal))
+    path = out / "canvas_feedback.zip"
+    path.write_bytes(buffer.getvalue())
+    return path, left_out
+
+
 def write_reports(out: Path, lang: str = "ko", reveal: str = "hints", roster=None,
-                  assignment: str = "hw04") -> dict[str, Any]:
+                  assignment: str = "hw04", late=None, partial: bool = False) -> dict[str, Any]:
     """Feedback pages (HTML, Markdown, plain text for LMS comments), summary.html, and the Canvas
-    import with its unmatched rows (report/canvas.py; `roster`: Canvas's gradebook export)."""
+    import with its unmatched rows (report/canvas.py; `roster`: Canvas's gradebook export), every
+    score whole: manual.csv (hand points, corrections) and the late policy applied, grades.csv and
+    otter's CSV rewritten so. A bad manual.csv raises ManualError before anything is written."""
+    from autograder.batch.manual import LatePolicy
+    from autograder.batch.manual import update as update_manual
+    from autograder.batch.results import write_grades_csv, write_otter_csv
     from autograder.report.canvas import write_canvas
 
     results = load_results(out)
     if not results:
         raise FileNotFoundError(f"no results in {out / 'results'}: run `python -m autograder grade ... --out {out}` first")
+    late = late or LatePolicy()
+    manual = update_manual(out, results)
+    write_grades_csv(out, results, manual, late)
+    if (out / "final_grades.csv").exists():
+        write_otter_csv(out, results, manual, late)
+    shown = [whole(r, manual, late) for r in results]
     feedback = out / "feedback"
     links = stems(results)
-    for r in results:
+    for r in shown:
         stem = links[r["submission"]]
         write_atomic(feedback / f"{stem}.html", feedback_html(r, lang, reveal))
         write_atomic(feedback / f"{stem}.md", feedback_md(r, lang, reveal))
         write_atomic(feedback / f"{stem}.txt", feedback_text(r, lang, reveal))
-    write_atomic(out / "summary.html", summary_html(results, lang, links))
-    canvas = write_canvas(out, results, roster, assignment)
-    return {"summary": out / "summary.html", "feedback": feedback, "canvas": canvas, "count": len(results)}
+    canvas = write_canvas(out, results, roster, assignment, manual, late, partial)
+    zipped, left_out = canvas_feedback_zip(out, shown, lang, reveal)
+    todo = todo_html(shown, canvas, left_out, T[lang])
+    write_atomic(out / "summary.html", summary_html(shown, lang, links, todo))
+    return {"summary": out / "summary.html", "feedback": feedback, "canvas": canvas, "count": len(results),
+            "canvas_feedback": zipped, "not_zipped": left_out, "manual": out / "manual.csv"}
