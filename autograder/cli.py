@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, folders of notebooks, or zips")
     g.add_argument("--out", required=True, help="output folder: grades.csv and results/")
     g.add_argument("--jobs", type=int, default=0, help="parallel workers (default: number of cores)")
-    g.add_argument("--timeout", type=float, default=60.0, help="seconds per submission (default 60)")
+    g.add_argument("--timeout", type=float, default=60.0, help="seconds per run: each submission runs twice (default 60)")
     g.add_argument("--memory", type=int, default=2048, help="MB per submission (default 2048)")
     g.add_argument("--force", action="store_true", help="grade again submissions already graded in --out")
     g.add_argument("--otter-csv", action="store_true", help="also write otter's final_grades.csv")

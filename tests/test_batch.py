@@ -14,7 +14,7 @@ from conftest import EXAMPLES, ROOT
 
 from autograder.batch.grade import Options, grade
 from autograder.batch.submissions import InputError
-from autograder.spec.questions import QUESTIONS, total_points
+from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
 
 
 def write(folder, name, nb):
@@ -43,9 +43,12 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(examples_
     assert set(table) == {p.stem for p in EXAMPLES.glob("*.ipynb")}
     header = list(next(iter(table.values())))
     # issue 13: one row per student, with the ids Canvas and Gradescope give and where the row came from
+    # issue 22: the hand-graded question and the late deduction, and a whole score out of 64
     assert header == ["submission", "student", "status", "score", "max_score", "canvas_user_id", "sid", "email",
-                      "group", "file", *QUESTIONS]
-    assert float(table["solution"]["score"]) == total_points()
+                      "group", "file", *QUESTIONS, *MANUAL_QUESTIONS, "late", "late_deduction"]
+    assert float(table["solution"]["score"]) == total_points()  # no hand points typed yet
+    assert float(table["solution"]["max_score"]) == total_points() + sum(MANUAL_QUESTIONS.values())
+    assert table["solution"]["homework_written"] == ""  # not graded yet: empty, not 0
     assert float(table["blank"]["score"]) == 0
     assert summary["counts"]["graded"] == len(table)
     records = result(examples_batch, "broadcast")["records"]
@@ -135,10 +138,11 @@ def test_otter_final_grades_layout(examples_batch):
     with open(examples_batch / "final_grades.csv") as f:  # the shared batch is graded with otter_csv=True
         table = list(csv.reader(f))
     assert table[0] == ["file", *sorted(QUESTIONS), "total_points_earned", "percent_correct", "grading_status"]
-    assert table[1][0] == "points-per-question" and float(table[1][-3]) == total_points()
+    assert table[1][0] == "points-per-question" and float(table[1][-3]) == total_points() + sum(MANUAL_QUESTIONS.values())
     assert sorted(row[0] for row in table[2:]) == sorted(p.name for p in EXAMPLES.glob("*.ipynb"))
     solution = next(row for row in table[2:] if row[0] == "solution.ipynb")
-    assert solution[-1] == "Completed" and float(solution[-2]) == 1.0
+    whole = total_points() + sum(MANUAL_QUESTIONS.values())
+    assert solution[-1] == "Completed" and float(solution[-2]) == round(total_points() / whole, 4)  # hand points not in yet
 
 
 def test_a_kept_worker_serves_the_next_call_and_an_unfit_one_is_closed(tmp_path):

@@ -21,7 +21,7 @@ from autograder.batch.submissions import collect
 from autograder.judge import Verdict
 from autograder.report.canvas import HEADER, write_canvas
 from autograder.report.table import table, width
-from autograder.spec.questions import QUESTIONS, total_points
+from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
 
 SOLUTION = (EXAMPLES / "solution.ipynb").read_bytes()
 BLANK = (EXAMPLES / "blank.ipynb").read_bytes()
@@ -141,7 +141,7 @@ def test_grades_csv_gives_each_member_of_a_gradescope_group_a_row_with_the_group
     results = results_of([gradescope_export(tmp_path)], scores={"submission_111": 48.0})
     rows = read_csv(write_grades_csv(tmp_path / "out", results))
     assert rows[0] == ["submission", "student", "status", "score", "max_score", "canvas_user_id", "sid", "email",
-                       "group", "file", *QUESTIONS] == GRADES_HEADER
+                       "group", "file", *QUESTIONS, *MANUAL_QUESTIONS, "late", "late_deduction"] == GRADES_HEADER
     body = [dict(zip(rows[0], r)) for r in rows[1:]]
     group = [r for r in body if r["submission"] == "submission_111"]
     assert [(r["student"], r["sid"], r["email"], r["group"], float(r["score"])) for r in group] == [
@@ -175,11 +175,11 @@ def test_a_result_from_before_members_were_recorded_gets_its_canvas_id_from_its_
 
 def test_canvas_csv_header_is_exactly_canvas_gradebook_import_columns_with_the_points_possible_row(tmp_path):
     results = results_of([canvas_download(tmp_path)], scores={"김민준_12349_67894_hw04": 60.0})
-    made = write_canvas(tmp_path / "out", results, assignment="hw04 (12345)")
+    made = write_canvas(tmp_path / "out", results, assignment="hw04 (12345)", partial=True)
     rows = read_csv(made["canvas"])
     assert HEADER == CANVAS_HEADER
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "hw04 (12345)"]
-    assert rows[1] == ["Points Possible", "", "", "", "", f"{total_points():g}"]
+    assert rows[1] == ["Points Possible", "", "", "", "", f"{total_points() + sum(MANUAL_QUESTIONS.values()):g}"]
     body = {r[1]: r for r in rows[2:]}
     assert set(body) == {"12349", "23456", "34567", "45678", "56789"}  # one row per Canvas user id
     assert body["12349"] == ["김민준", "12349", "", "", "", "60"]
@@ -189,7 +189,7 @@ def test_canvas_csv_header_is_exactly_canvas_gradebook_import_columns_with_the_p
 
 
 def test_gradescope_members_without_a_roster_go_only_to_unmatched_csv_never_with_a_sid_as_canvas_id(tmp_path):
-    made = write_canvas(tmp_path / "out", results_of([gradescope_export(tmp_path)]))
+    made = write_canvas(tmp_path / "out", results_of([gradescope_export(tmp_path)]), partial=True)
     rows = read_csv(made["canvas"])
     assert rows[2:] == []  # nobody placed: no Canvas id, no roster
     header, *rest = read_csv(made["unmatched"])
@@ -204,7 +204,7 @@ def test_a_roster_fills_sis_ids_and_section_and_places_gradescope_members_by_sis
     roster.write_text(ROSTER, encoding="utf-8")
     results = results_of([canvas_download(tmp_path), gradescope_export(tmp_path)],
                          scores={"submission_111": 30.0, "김민준_12349_67894_hw04": 60.0})
-    made = write_canvas(tmp_path / "out", results, roster=roster, assignment="hw04")
+    made = write_canvas(tmp_path / "out", results, roster=roster, assignment="hw04", partial=True)
     rows = read_csv(made["canvas"])
     assert made["assignment"] == "hw04 (12345)" and rows[0][-1] == "hw04 (12345)"  # the roster's column, with its id
     assert rows[1][-1] == "60.00"  # the roster's points possible, as Canvas exported it
@@ -222,7 +222,7 @@ def test_gradescope_member_is_placed_by_name_when_sis_id_and_email_do_not_match(
     roster.write_text(ROSTER, encoding="utf-8")
     meta = gradescope_metadata(submission_9=[("Jiwoo Lee", "X-1", "other@example.com")])
     export = write_zip(tmp_path / "gs.zip", {"e/submission_metadata.yml": meta, "e/submission_9/hw04.ipynb": BLANK})
-    made = write_canvas(tmp_path / "out", results_of([export]), roster=roster)
+    made = write_canvas(tmp_path / "out", results_of([export]), roster=roster, partial=True)
     assert [r[1] for r in read_csv(made["canvas"])[2:]] == ["23456"] and made["matched_by"] == {"name": 1}
 
 
@@ -236,7 +236,7 @@ def test_unmatched_students_are_only_in_unmatched_csv_with_the_reason(tmp_path):
     download = write_zip(tmp_path / "c.zip", {"someoneelse_12349_5555_hw04.ipynb": BLANK,  # roster: 12349 is 김민준
                                               "newcomer_99999_5556_hw04.ipynb": BLANK,  # an id the roster lacks
                                               "hw04.ipynb": BLANK})
-    made = write_canvas(tmp_path / "out", results_of([export, download]), roster=roster)
+    made = write_canvas(tmp_path / "out", results_of([export, download]), roster=roster, partial=True)
     unmatched = {r[1]: r[-1] for r in read_csv(made["unmatched"])[1:]}
     assert set(unmatched) == {"Nobody Known", "Minsu Kim", "someoneelse", "newcomer", "hw04"}
     assert "2 students" in unmatched["Minsu Kim"] and "roster says" in unmatched["someoneelse"]
@@ -249,7 +249,7 @@ def test_unmatched_students_are_only_in_unmatched_csv_with_the_reason(tmp_path):
 def test_a_student_with_several_submissions_gets_one_canvas_row_with_the_best_score(tmp_path):
     download = write_zip(tmp_path / "c.zip", {"kim_12345_1001_hw04.ipynb": BLANK, "kim_12345_1002_hw04-1.ipynb": BLANK})
     results = results_of([download], scores={"kim_12345_1001_hw04": 12.0, "kim_12345_1002_hw04-1": 42.0})
-    made = write_canvas(tmp_path / "out", results)
+    made = write_canvas(tmp_path / "out", results, partial=True)
     assert read_csv(made["canvas"])[2:] == [["kim", "12345", "", "", "", "42"]] and made["superseded"] == 1
 
 
@@ -313,7 +313,7 @@ def test_names_from_metadata_cannot_start_a_formula_or_break_a_line_in_any_csv(t
     export = write_zip(tmp_path / "gs.zip", {"e/submission_metadata.yml": meta, "e/submission_1/hw04.ipynb": BLANK})
     results = results_of([export])
     out = tmp_path / "out"
-    made = write_canvas(out, results)
+    made = write_canvas(out, results, partial=True)
     for path in (write_grades_csv(out, results), made["unmatched"], write_otter_csv(out, results)):
         for row in read_csv(path)[1:]:
             for value in row:
@@ -368,7 +368,7 @@ def test_a_real_batch_round_trip_from_canvas_and_gradescope_zips(tmp_path):
     saved = {r["submission"]: r for r in load_results(out)}
     assert saved["김민준_late_12349_67894_hw04-1"]["canvas"]["late"] is True
     assert [r[0] for r in read_csv(out / "final_grades.csv")[2:]] == ["hw04.ipynb", "김민준_late_12349_67894_hw04-1.ipynb"]
-    made = write_canvas(out, load_results(out))
+    made = write_canvas(out, load_results(out), partial=True)
     assert [r[1] for r in read_csv(made["canvas"])[2:]] == ["12349"] and made["unmatched_rows"] == 2
     # a second run finds it all graded: its first line comes first, before torch and the workers
     # (how soon is measured by bench/batch_speed.py, not here)

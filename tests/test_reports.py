@@ -62,7 +62,7 @@ def reports(batch, tmp_path_factory):
     for lang, reveal in [("ko", "hints"), ("en", "values"), ("en", "none")]:
         out = tmp_path_factory.mktemp(f"{lang}-{reveal}")
         shutil.copytree(batch, out, dirs_exist_ok=True)
-        write_reports(out, lang=lang, reveal=reveal)
+        write_reports(out, lang=lang, reveal=reveal, partial=True)  # no hand points typed here: canvas.csv as it stands
         made[(lang, reveal)] = out
     return made
 
@@ -279,7 +279,7 @@ def test_plain_text_feedback_has_no_markdown_and_a_file_per_submission(reports, 
             assert not [m for m in ("**", "`", "#", "✅", "❌") if m in text], stem
     en = page(reports[("en", "values")], "broadcast", ".txt")
     assert "failed: loss2 0/2 [broadcast]" in en and "broadcasts to a 100×100 matrix" in en
-    assert "Score: 58 / 60" in en
+    assert "Score: 58 / 64" in en  # the whole assignment: the written question is part of it
 
 
 EVIL = "<script>alert(1)</script>" + "x" * 500
@@ -309,7 +309,8 @@ def test_everything_a_student_controls_is_escaped_and_bounded(tmp_path):
     bad["submission"] = "../../escaped"
     (out / "results" / "x.json").write_text(json.dumps(bad), encoding="utf-8")
     write_reports(out, lang="en", reveal="values")
-    assert sorted(p.name for p in out.iterdir()) == ["canvas.csv", "feedback", "results", "summary.html", "unmatched.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["canvas.csv", "canvas_feedback.zip", "feedback", "grades.csv", "manual-state.json",
+                                                     "manual.csv", "results", "summary.html", "unmatched.csv"]
     assert sorted(p.name for p in (out / "feedback").iterdir()) == ["escaped.html", "escaped.md", "escaped.txt"]
     assert 'href="feedback/escaped.html"' in (out / "summary.html").read_text(encoding="utf-8")
 

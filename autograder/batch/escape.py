@@ -66,6 +66,12 @@ def cell(value: Any) -> Any:
     return "'" + value if value.startswith(_FORMULA) and not _INERT.fullmatch(value) else value
 
 
+def uncell(value: str) -> str:
+    """What cell() was given: the ' it put before a formula character taken off again (a file we
+    wrote, read back)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA) else value
+
+
 def terminal(value: Any) -> str:
     """Text for the terminal: control characters (escape sequences start with one) and
     direction-changing ones shown as ?."""

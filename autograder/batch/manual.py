@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.batch.escape import cell
+from autograder.batch.escape import cell, uncell
 from autograder.batch.results import people, write_atomic
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS
 
@@ -153,7 +153,7 @@ def read(path: Path, known: set[str] | None = None) -> Manual:
     for number, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
             continue
-        get = lambda c: values[at[c]].strip() if at[c] < len(values) else ""  # noqa: E731
+        get = lambda c: uncell(values[at[c]].strip()) if at[c] < len(values) else ""  # noqa: E731
         question = get("question")
         if question not in MANUAL_QUESTIONS and question not in QUESTIONS:
             raise ManualError(f"{path}, line {number}: unknown question {question[:40]!r} "

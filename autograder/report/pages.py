@@ -238,11 +238,21 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
         parts.append(f"<section id='staff'><h2>{t['staff']}</h2><ul>"
                      + "".join(f"<li>{e(line)}</li>" for line in staff) + "</ul></section>")
     rows = _rows(result)
-    lost = [r for name in QUESTIONS for r in rows.get(name, []) if not r["passed"] and r["max_points"]]
+
+    def messages(name: str) -> str:
+        items = [f"<li>{f'<span class=code>{e(n.code)}</span> ' if n.code else ''}{_html_message(n.text)}"
+                 f"<br><span class='note'>{t['applies']}: {', '.join(f'<code>{e(c)}</code>' for c in n.checks)}"
+                 "</span></li>" for n in notes(rows[name], lang)]
+        return f"<ul class='msgs'>{''.join(items)}</ul>" if items else ""
+
+    # what to fix first: each question that lost points, with its messages; the rest after, compact
+    lost = [name for name in QUESTIONS if any(not r["passed"] and r["max_points"] for r in rows.get(name, []))]
     if lost and reveal != "none":
-        parts.append(f"<section id='fix'><h2>{t['to_fix']}</h2><ul>" + "".join(
-            f"<li><span class='code'>{e(bound(r['question']))}: {e(bound(r['check']))}</span> "
-            f"({r['points']:g}/{r['max_points']:g}) {_html_message(_message(r, lang))}</li>" for r in lost) + "</ul></section>")
+        parts.append(f"<section id='fix'><h2>{t['to_fix']}</h2>")
+        for name in lost:
+            got = sum(r["points"] for r in rows[name])
+            parts.append(f"<h3>{e(QUESTIONS[name].title or name)} — {got:g} / {QUESTIONS[name].points:g}</h3>{messages(name)}")
+        parts.append("</section>")
     for name, question in QUESTIONS.items():
         got = sum(r["points"] for r in rows.get(name, []))
         parts.append(f"<h2>{e(question.title or name)} <span class='note'>({e(name)})</span> — "
@@ -264,11 +274,8 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
                 cells += [e(bound(r["student"], VALUE_LEN)), e(bound(r["expected"], VALUE_LEN))]
             table.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("".join(table) + "</table>")
-        if reveal != "none":
-            items = [f"<li>{f'<span class=code>{e(n.code)}</span> ' if n.code else ''}{_html_message(n.text)}"
-                     f"<br><span class='note'>{t['applies']}: {', '.join(f'<code>{e(c)}</code>' for c in n.checks)}"
-                     "</span></li>" for n in notes(rows[name], lang)]
-            parts.append(f"<ul class='msgs'>{''.join(items)}</ul>" if items else "")
+        if reveal != "none" and name not in lost:
+            parts.append(messages(name))
     manual = ", ".join(f"{q} ({p:g})" for q, p in MANUAL_QUESTIONS.items())
     parts.append(f"<p class='note'>{t['manual']}: {e(manual)}</p>")
     return _page(f"{t['feedback']} — {bound(result['submission'])}", lang, "".join(parts))
