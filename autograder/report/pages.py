@@ -257,6 +257,10 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
         got = sum(r["points"] for r in rows.get(name, []))
         parts.append(f"<h2>{e(question.title or name)} <span class='note'>({e(name)})</span> — "
                      f"{got:g} / {question.points:g}</h2>")
+        for row in result.get("staff", []):  # the course staff's correction, where it applies
+            if row["question"] == name and row["points"] is not None:
+                parts.append(f"<p class='staff'>{t['correction']}: <b>{row['points']:g} / {row['max_points']:g}</b>"
+                             f"{' — ' + e(bound(row['comment'], TEXT_LEN)) if row['comment'] else ''}</p>")
         if not rows.get(name):
             parts.append(f"<p class='note'>{t['none']}</p>")
             continue
