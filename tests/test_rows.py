@@ -107,6 +107,7 @@ def test_one_students_zip_of_many_notebooks_is_one_row_grading_the_assignments_n
     [result] = load_results(tmp_path / "out")
     assert result["score"] == 60 and result["file"].endswith(":hw04.ipynb")
     assert "203 notebooks in one upload" in result["reason"] and "hw04_old.ipynb" in result["reason"]
+    assert "hw04.ipynb," not in result["reason"].split("not graded:")[1]  # the graded one is not among the others
     assert len(rows_of(tmp_path / "out")) == 1
 
 

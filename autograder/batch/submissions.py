@@ -233,7 +233,7 @@ def _one_per_student(found: list[tuple[Any, zipfile.ZipInfo, str, Submission]]) 
     for items in groups.values():
         chosen = items[pick([(name, info.date_time) for _, info, name, _ in items])] if len(items) > 1 else items[0]
         sub = chosen[3]
-        others = [clean_name(PurePosixPath(name).name, 60) for _, _, name, _ in items if _ is not chosen[1]]
+        others = [clean_name(PurePosixPath(name).name, 60) for _, _, name, other in items if other is not sub]
         if others:
             shown = ", ".join(others[:5]) + (f" (+{len(others) - 5} more)" if len(others) > 5 else "")
             sub.note = (f"{len(items)} notebooks in one upload: graded {sub.file_name} (named after the assignment, "
