@@ -96,6 +96,8 @@ def _grade(args) -> int:
         print(f"error: {len(summary['missing'])} submission(s) found but not in the results: "
               + escape.terminal(", ".join(summary["missing"][:20])), file=sys.stderr)
         return 1
+    if summary.get("manual_error"):  # every result is written; grades.csv waits for manual.csv to be fixed
+        return 2
     return 0
 
 

@@ -218,3 +218,20 @@ def test_a_manual_csv_saved_by_korean_excel_is_read(graded, tmp_path):
     (out / "manual.csv").write_bytes(text.encode("cp949", errors="replace"))
     report(base, out)
     assert {r["homework_written"] for r in rows(out / "grades.csv")} == {"4.0"}
+
+
+def test_grade_with_a_bad_manual_csv_keeps_grades_csv_names_the_line_and_exits_2(graded, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    base, first = graded
+    out = tmp_path / "out"
+    shutil.copytree(first, out)
+    kept = (out / "grades.csv").read_bytes()
+    fill(out, edit=lambda t: t[0].update(points="lots"))
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(base / "submissions.zip"), "--out", str(out),
+                           "--no-sandbox", "--jobs", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "manual.csv, line 2: points 'lots' is not a number" in done.stderr, done.stderr
+    assert (out / "grades.csv").read_bytes() == kept
