@@ -398,3 +398,19 @@ def test_a_worker_that_retires_after_a_run_is_replaced_and_the_next_submission_i
     assert len(rows) == 3 and summary["missing"] == []
     assert all(r["reason"] == "left what could not be ended" for r in rows.values()), [r["reason"] for r in rows.values()]
     assert len(started) >= 3  # one worker per submission: none was handed to the next after it retired
+
+
+SOLVER_IMPORT = """
+try:
+    from autograder.judge.loops import gradient_descent
+    print("IMPORTED-THE-SOLVER", gradient_descent)
+except ImportError as e:
+    print("NO-SOLVER", type(e).__name__)
+"""
+
+
+@needs_bwrap
+@pytest.mark.parametrize("confine", [True, False], ids=["confined", "positive_control"])
+def test_a_run_cannot_import_the_grading_side_that_solves_the_loops(tmp_path, confine):
+    rows, _ = batch(tmp_path, {"a_importer": blank_with(SOLVER_IMPORT)}, confine=confine)
+    assert ("IMPORTED-THE-SOLVER" in rows["a_importer"]["output"]) is not confine, rows["a_importer"]["output"]

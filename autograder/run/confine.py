@@ -139,10 +139,18 @@ def _bind_needed(held: list[tuple[str, str, int]]) -> None:
         os.close(fd)
 
 
-def confine(uid: int | None, needed: list[str], tmpfs_mb: int = TMPFS_MB) -> str:
+def _hide(paths: list[str]) -> None:
+    """Cover each folder with an empty tmpfs: the run cannot import what it holds."""
+    for path in paths:
+        if os.path.isdir(path):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
+
+
+def confine(uid: int | None, needed: list[str], tmpfs_mb: int = TMPFS_MB, hidden: list[str] = ()) -> str:
     """Make this (single-threaded, freshly forked) process the run's world; returns its scratch
     folder. `uid`: the run's own uid, or None where this process may not change uid. `needed`:
-    folders the run must read (the Python installation), bound back if its uid could not."""
+    folders the run must read (the Python installation), bound back if its uid could not. `hidden`:
+    folders it must not see (the grading side of the autograder package: the loops' solver)."""
     held = _hold_needed(needed, uid) if uid is not None else []
     if uid is not None:
         os.setgroups([])
@@ -158,6 +166,7 @@ def confine(uid: int | None, needed: list[str], tmpfs_mb: int = TMPFS_MB) -> str
     _write("/proc/self/gid_map", f"{INSIDE_ID} {outside_gid} 1")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _bind_needed(held)
+    _hide(list(hidden))
     _read_only_everywhere()
     _fresh_tmp(tmpfs_mb)
     _drop_capabilities()

@@ -52,6 +52,10 @@ USAGE_EVERY = 0.1  # seconds between two looks at all of a run's processes
 CORES_PER_RUN, CPU_GRACE = 1.0, 1.0  # a run whose processes keep more than one core busy is stopped
 CONFINE_FAILED = 71  # the exit status of a run whose world could not be made
 NEEDED = sorted(student_readable())  # bound back for a confined run whose uid could not reach them
+# the grading side of the package, hidden from a confined run: nothing there may compute a graded
+# value for a notebook (judge/loops.py solves the training loops); a run imports only run/, engine/, spec/
+HIDDEN = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), part)
+          for part in ("judge", "batch", "report", "otter", "build")]
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -142,7 +146,7 @@ def _child(job_fd: int, wfd: int, uid: int | None, confined: bool, scratch: str)
         job = _read_job(job_fd)
         if confined:
             try:
-                scratch = confine.confine(uid, NEEDED, tmpfs_mb(job.memory_mb))
+                scratch = confine.confine(uid, NEEDED, tmpfs_mb(job.memory_mb), HIDDEN)
             except BaseException:  # noqa: BLE001 - no world of its own: the run must not start
                 os._exit(CONFINE_FAILED)
             resource.setrlimit(resource.RLIMIT_NPROC, (RUN_TASKS, RUN_TASKS))
