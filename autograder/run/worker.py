@@ -54,8 +54,9 @@ CONFINE_FAILED = 71  # the exit status of a run whose world could not be made
 NEEDED = sorted(student_readable())  # bound back for a confined run whose uid could not reach them
 # the grading side of the package, hidden from a confined run: nothing there may compute a graded
 # value for a notebook (judge/loops.py solves the training loops); a run imports only run/, engine/, spec/
-HIDDEN = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), part)
-          for part in ("judge", "batch", "report", "otter", "build")]
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HIDDEN = [os.path.join(_PACKAGE, part) for part in ("judge", "batch", "report", "otter", "build")] + [
+    os.path.join(os.path.dirname(_PACKAGE), "solutions")]  # the reference, where the project is on disk (--no-sandbox)
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
