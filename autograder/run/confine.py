@@ -139,6 +139,32 @@ def _bind_needed(held: list[tuple[str, str, int]]) -> None:
         os.close(fd)
 
 
+TMP_PLACES = ("/tmp", "/var/tmp", "/dev/shm")  # where the run's own tmpfs goes
+
+
+def _take_from_tmp(needed: list[str]) -> list[tuple[str, int]]:
+    """Detached copies (read-only, as the mounts are by now) of the needed paths that lie where the
+    run's own tmpfs will go: a project or virtual environment checked out under /tmp, as CI does."""
+    kept: list[tuple[str, int]] = []
+    for path in sorted({os.path.realpath(p) for p in needed if os.path.isdir(p)}, key=len):
+        if not path.startswith(tuple(t + "/" for t in TMP_PLACES)) or any(path.startswith(k + "/") for k, _ in kept):
+            continue
+        fd = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), OPEN_TREE_CLONE | os.O_CLOEXEC | AT_RECURSIVE)
+        if fd < 0:
+            _check(-1, f"open_tree {path}")
+        kept.append((path, fd))
+    return kept
+
+
+def _put_back(kept: list[tuple[str, int]]) -> None:
+    """Attach each kept copy at its own path again, inside the run's new tmpfs."""
+    for path, fd in kept:
+        os.makedirs(path, exist_ok=True)
+        _check(_libc.syscall(SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, path.encode(), MOVE_MOUNT_F_EMPTY_PATH),
+               f"move_mount {path}")
+        os.close(fd)
+
+
 def _hide(paths: list[str]) -> None:
     """Cover each folder with an empty tmpfs: the run cannot import what it holds."""
     for path in paths:
@@ -168,7 +194,9 @@ def confine(uid: int | None, needed: list[str], tmpfs_mb: int = TMPFS_MB, hidden
     _bind_needed(held)
     _hide(list(hidden))
     _read_only_everywhere()
+    kept = _take_from_tmp(needed)
     _fresh_tmp(tmpfs_mb)
+    _put_back(kept)
     _drop_capabilities()
     seccomp.install()
     return SCRATCH
