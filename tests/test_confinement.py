@@ -269,7 +269,7 @@ def test_a_run_that_keeps_many_cores_busy_is_stopped_and_a_concurrent_run_keeps_
                                      "b_honest": mutants.mutant("solution")}, sandbox=sandbox, jobs=2, timeout=20)
     assert rows["b_honest"]["status"] == "graded" and rows["b_honest"]["score"] == total_points()
     assert rows["a_starver"]["status"] == "timeout" and "core" in rows["a_starver"]["reason"]
-    assert time.monotonic() - started < 20  # well before the starver's own time limit
+    assert time.monotonic() - started < 35  # before the starver's two runs could have used their 20 s each
     assert len(rows) == 2 and summary["missing"] == []
 
 
