@@ -77,8 +77,13 @@ class Manual:
     rows: dict[tuple[str, str], Row] = field(default_factory=dict)
 
     def of(self, person: dict[str, str]) -> list[Row]:
-        key = person_key(person)
-        return [row for (k, _), row in self.rows.items() if k == key]
+        """The rows about one person (indexed once: a class's reports ask for every person)."""
+        if getattr(self, "_index_size", -1) != len(self.rows):
+            self._index: dict[str, list[Row]] = {}
+            for (k, _), row in self.rows.items():
+                self._index.setdefault(k, []).append(row)
+            self._index_size = len(self.rows)
+        return list(self._index.get(person_key(person), []))
 
 
 # ---- written answers -------------------------------------------------------------------------

@@ -66,12 +66,6 @@ class Template:
         except (OSError, struct.error):
             return False
 
-    def alive(self) -> bool:
-        try:
-            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
-        except ChildProcessError:
-            return False
-
     def close(self) -> None:
         self.sock.close()
         try:

@@ -246,12 +246,12 @@ def _usage(template: int, base_rss: int) -> Usage:
     return Usage(found, memory, sum(stats[p][1] for p in found if p in stats))
 
 
-def _kill_all(template: Template, base_rss: int) -> bool:
+def _kill_all(template: Template) -> bool:
     """Kill every descendant of the template until none is left (it reaps them); False if some
     process of the run could not be ended: the worker is then not fit for another run."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        pids = _usage(template.pid, base_rss).pids
+        pids = _usage(template.pid, 0).pids
         if not pids:
             return True
         for pid in pids:
@@ -359,7 +359,6 @@ class Mode:
     legacy_uid: int | None  # not confined: the one unprivileged uid every run gets (AUTOGRADER_CHILD_UID)
     template: Template
     base_rss: int  # the template's resident memory: what every run starts with, counted once
-    why_not_confined: str = ""
 
 
 def run(job: Job, mode: Mode) -> RunResult:
@@ -444,7 +443,7 @@ def run(job: Job, mode: Mode) -> RunResult:
         if job_w >= 0:
             os.close(job_w)
         os.close(rfd)
-        cleaned = _kill_all(mode.template, mode.base_rss)
+        cleaned = _kill_all(mode.template)
         if status is None:
             status = _exit_status(mode.template, pid)
         if not mode.confined:
@@ -544,8 +543,7 @@ def main() -> int:
     may_setuid = _may_setuid()
     why = _confinement_problem(template, may_setuid) if want_confined else "turned off (AUTOGRADER_CONFINE=0)"
     mode = Mode(sandboxed=sandboxed, confined=not why, may_setuid=may_setuid, legacy_uid=legacy_uid,
-                template=template, base_rss=_rss_of(template.pid),
-                why_not_confined=why)
+                template=template, base_rss=_rss_of(template.pid))
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # nothing but results goes to the protocol stream
     sys.stdout = sys.stderr
