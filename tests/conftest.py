@@ -96,7 +96,8 @@ def grade_in_process(nb, reference=None):
 
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
     errors = []
-    official = run_cells(cells, on_error=lambda i, e: errors.append(CellError(i, type(e).__name__, str(e))))
+    official = run_cells(cells, on_error=lambda i, e: errors.append(
+        CellError(i, type(e).__name__, str(e), skipped=type(e).__name__ == "Skipped")))
     again = reseed(cells, FRESH_SEED)
     return grade_submission(official, run_cells(again) if again else None, reference or expected_values(),
-                            expected_values(FRESH_SEED), from_run(cells, errors), check_cells(cells))
+                            expected_values(FRESH_SEED), from_run(cells, errors), check_cells(cells), cells)

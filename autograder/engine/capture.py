@@ -18,6 +18,8 @@ from typing import Any
 
 import torch
 
+from autograder.engine.roles import UNSEEN
+
 MAX_ELEMENTS = 20_000  # yhat has 100 elements; anything far bigger is a mistake, not an answer
 
 _ABSENT = object()
@@ -92,6 +94,8 @@ def capture_value(value: Any) -> dict[str, Any]:
     kind = _TYPE(value)
     if value is _ABSENT:
         return {"kind": "missing"}
+    if value is UNSEEN:
+        return {"kind": "unseen"}
     if value is Ellipsis:
         return {"kind": "ellipsis"}
     if value is None:
@@ -117,7 +121,8 @@ def capture_value(value: Any) -> dict[str, Any]:
     return {"kind": "other", "type": type_name}
 
 
-def capture(env: dict[str, Any], names: list[str], memo: dict | None = None) -> dict[str, dict[str, Any]]:
+def capture(env: dict[str, Any], names: list[str], memo: dict | None = None,
+            found: dict[str, dict] | None = None) -> dict[str, dict[str, Any]]:
     """Snapshot of the named globals, as they stand now.
 
     With a `memo` (one per run), a tensor without grad that is the same object, unmodified since
@@ -142,4 +147,7 @@ def capture(env: dict[str, Any], names: list[str], memo: dict | None = None) -> 
                 memo[name] = (key, value, out[name])
         except Exception as e:  # a broken object is the student's mistake, not a grader crash
             out[name] = {"kind": "other", "type": _TYPE(value).__name__, "error": str(e)[:200]}
+    for name, where in (found or {}).items():  # the object found by its role: where it was (engine/roles.py)
+        if name in out and out[name].get("kind") in ("module", "optimizer", "unseen"):
+            out[name] = {**out[name], "found": where}
     return out

@@ -18,6 +18,8 @@ from autograder.spec.codes import Code
 from autograder.spec.constants import LR, pair
 from autograder.spec.constants import W_INIT as _W_INIT
 
+ROLE_NAMES = frozenset({"net", "optmz"})  # spec/questions.ROLE_NAMES (which imports this module)
+
 W_INIT = np.array(_W_INIT)
 
 # (code, detail) or (code, detail, the name the message is about when it is not the quantity itself)
@@ -32,9 +34,11 @@ class Context:
     question: str
 
     def get(self, path: str, at: str | None = None) -> dict[str, Any]:
-        """`path` as it stood at question `at` (default: this one); else its latest capture."""
+        """`path` as it stood at question `at` (default: this one); else its latest capture (but a
+        name found by its role is never borrowed: another question's is another object)."""
         head = path.split(".")[0]
-        for q in [at or self.question, self.question, *reversed(list(self.snapshots))]:
+        later = [] if head in ROLE_NAMES else list(reversed(list(self.snapshots)))
+        for q in [at or self.question, self.question, *later]:
             snap = self.snapshots.get(q, {})
             if head in snap and snap[head].get("kind") != "missing":
                 return lookup(snap, path)
@@ -103,10 +107,15 @@ def linear(in_features: int, bias: bool, path: str | None = None) -> Check:
         if v.get("in_features") != in_features or has_bias != bias:
             have = f"in_features={v.get('in_features')}, bias={has_bias}"
             need = f"in_features={in_features}, bias={bias}"
-            return Code.WRONG_BIAS, {"ko": f"{have} 이지만 {need} 이어야 합니다", "en": f"{have}; needed: {need}"}
+            return Code.WRONG_BIAS, {"ko": f"{have}이지만 {need}이어야 합니다", "en": f"{have}; needed: {need}"}
         return None
 
     return check
+
+
+def _named(o: dict, optimizer: str) -> str:
+    """The optimizer as the student named it (found by its role under another name, engine/roles.py)."""
+    return str((o.get("found") or {}).get("path", optimizer))
 
 
 def sgd(optimizer: str, lr: float = LR) -> Check:
@@ -114,12 +123,13 @@ def sgd(optimizer: str, lr: float = LR) -> Check:
         o = ctx.get(optimizer)
         if o.get("kind") in ("missing", "ellipsis"):
             return Code.MISSING, "", optimizer
+        name = _named(o, optimizer)
         if o.get("kind") != "optimizer" or o.get("type") != "SGD":
-            return Code.WRONG_OPTIMIZER, {"ko": f"`{optimizer}` 은(는) torch.optim.SGD 여야 합니다",
-                                          "en": f"`{optimizer}` must be torch.optim.SGD"}
+            return Code.WRONG_OPTIMIZER, {"ko": f"`{name}`은(는) torch.optim.SGD이어야(여야) 합니다",
+                                          "en": f"`{name}` must be torch.optim.SGD"}
         got = o["groups"][0]["lr"]
         if not np.isclose(got, lr):
-            return Code.WRONG_LR, f"`{optimizer}`: lr={got:g}"
+            return Code.WRONG_LR, f"`{name}`: lr={got:g}"
         return None
 
     return check
@@ -131,19 +141,22 @@ def plain_sgd(optimizer: str, lr: float = LR) -> Check:
 
     def check(ctx, q):
         o = ctx.get(optimizer)
+        if o.get("kind") == "unseen":  # out of sight (a function's local): the weights it left are graded
+            return None
         if o.get("kind") in ("missing", "ellipsis"):
             return Code.MISSING, "", optimizer
+        name = _named(o, optimizer)
         if o.get("kind") != "optimizer":
-            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: {o.get('type', o.get('kind'))}"
+            return Code.OPTIMIZER_SETTINGS, f"`{name}`: {o.get('type', o.get('kind'))}"
         if o.get("type") != "SGD":
-            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: {o['type'].rsplit('.', 1)[-1]}"
+            return Code.OPTIMIZER_SETTINGS, f"`{name}`: {o['type'].rsplit('.', 1)[-1]}"
         group = o["groups"][0]
         extras = [f"{k}={group[k]:g}" for k in ("momentum", "weight_decay") if group.get(k)]
         extras += ["nesterov=True"] if group.get("nesterov") else []
         if extras:
-            return Code.OPTIMIZER_SETTINGS, f"`{optimizer}`: " + ", ".join(extras)
+            return Code.OPTIMIZER_SETTINGS, f"`{name}`: " + ", ".join(extras)
         if not np.isclose(group["lr"], lr):
-            return Code.WRONG_LR, f"`{optimizer}`: lr={group['lr']:g}"
+            return Code.WRONG_LR, f"`{name}`: lr={group['lr']:g}"
         return None
 
     return check

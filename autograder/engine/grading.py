@@ -26,21 +26,28 @@ import numpy as np
 
 from autograder.engine.checks import Context, refusal_finding
 from autograder.engine.compare import Refusal, close, lookup, rounded, summary
+from autograder.engine.facts import Facts, graded_code, region
 from autograder.engine.own import IMPLIED
-from autograder.engine.raised import Raised
+from autograder.engine.raised import Raised, makes
 from autograder.engine.records import Record
 from autograder.spec import questions
 from autograder.spec.codes import Code, Kind
-from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, follows, message, recognizers, unchecked
+from autograder.spec.mistakes import (CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, UNSEEN_OPTIMIZER, follows, message,
+                                      recognizers, unchecked)
 from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
+
+
+LOOPS = (Kind.LOOP, Kind.HOMEWORK)
 
 
 class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
     def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
-                 raised: list[Raised] = (), check_cells: dict[str, int] | None = None, current: str | None = None):
+                 raised: list[Raised] = (), check_cells: dict[str, int] | None = None, current: str | None = None,
+                 cells: list[str] | None = None):
         self.snapshots = snapshots
+        self.cells = cells  # the notebook's code cells, when known: what messages are checked against
         self.reference = reference
         self.data = reference.data if reference is not None else None  # the grader's data for this run
         self.raised = list(raised)
@@ -79,16 +86,50 @@ class Grader:
         return None
 
     def _raised(self, q: Quantity, value_is_none: bool = False) -> Raised | None:
-        """The first cell before this question's check that raised and mentions what makes the value."""
+        """The first cell before this question's check that raised and mentions what makes the value,
+        unless a later cell that did not raise made that value again (then the error is not its cause)."""
         names = (q.path.split(".")[0], q.loss if q.kind == Kind.GRAD else "",
                  f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else "")
         before = self.check_cells.get(q.question)
+        failed = {r.cell for r in self.raised}
 
         def placed(r: Raised) -> bool:
             return q.question == self.current if r.cell < 0 else before is None or r.cell < before
 
+        def remade(r: Raised) -> bool:
+            if self.cells is None or r.cell < 0:
+                return False
+            end = before if before is not None else len(self.cells)
+            return any(i not in failed and makes(self.cells[i], names) for i in range(r.cell + 1, end))
+
         return next((r for r in self.raised if placed(r) and r.mentions(names)
-                     and not r.follows_a_blank(names, value_is_none)), None)
+                     and not r.follows_a_blank(names, value_is_none) and not remade(r)), None)
+
+    def facts(self, q: Quantity, ctx: Context) -> tuple[Facts, dict[str, Any]]:
+        """What the messages about this quantity may be checked against, and the names they use."""
+        optimizer = f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else ("optmz" if q.kind in LOOPS else "")
+        fields: dict[str, Any] = {"model": q.model or q.path.split(".")[0], "loss": q.loss}
+        flags: set[str] = set()
+        if optimizer:
+            o = ctx.get(optimizer)
+            where = o.get("found") or {}
+            fields["optimizer"] = str(where.get("path", optimizer))
+            model = ctx.get(q.model, q.method) if q.model else {}
+            if model.get("kind") == "module":
+                flags.add("by_optimizer")
+                holds = where.get("holds")
+                if o.get("kind") == "optimizer" and holds is not None and q.model not in holds:
+                    flags.add("foreign_optimizer")
+                    shown = ", ".join(f"`{h}`" for h in holds)
+                    fields["holds"] = {"ko": f"{shown}의" if holds else "다른 텐서들의",
+                                       "en": f"the parameters of {shown}" if holds else "other tensors"}
+        if self.cells is None:
+            return Facts(None, flags), fields
+        head = ctx.get(q.path.split(".")[0])
+        cell = (head.get("found") or {}).get("cell") if isinstance(head, dict) else None
+        cells = self.cells
+        indices = [cell] if isinstance(cell, int) and 0 <= cell < len(cells) else region(cells, self.check_cells, q.question)
+        return Facts(lambda: graded_code(cells, indices), flags), fields
 
     def _unknown_loss(self, q: Quantity) -> str | None:
         """For a gradient: its loss when that loss is wrong in a form the grader does not know."""
@@ -117,9 +158,14 @@ class Grader:
             expected=rounded(expected) if hidden else None,
         )
 
-        def fail(code: Code | None, detail: str | dict = "", name: str | None = None) -> Record:
+        facts, fields = self.facts(q, ctx)
+
+        def fail(code: Code | None, detail: str | dict = "", name: str | None = None, said: dict | None = None) -> Record:
             if code in (Code.MISSING, Code.NONE, Code.NO_BACKWARD) and raised and not (refused and value.reason == "blank"):
                 code, detail, name = Code.CELL_RAISED, raised.detail(), None  # what is missing, a cell that raised lost
+                said = None
+            if code == Code.CELL_RAISED and raised and raised.skipped:
+                code = Code.CELL_SKIPPED
             consequence = code in (None, Code.WRONG_VALUE, Code.INCONSISTENT) or (refused and value.reason != "blank")
             earlier = self._failed_input(q) if consequence else None
             unknown = self._unknown_loss(q) if earlier else None
@@ -128,13 +174,17 @@ class Grader:
             elif earlier:
                 record.message = follows(earlier)
             else:
-                record.mistake, record.message = code, message(code, name or q.path, detail)
+                record.mistake = code
+                record.message = said or message(code, name or q.path, detail, facts, **fields) or \
+                    message(code, name or q.path, detail)
             return record
 
         def succeed(carried: bool = False) -> Record:
             record.passed, record.carried_forward = True, carried
             record.points = record.max_points * (questions.CARRY_FORWARD if carried else 1.0)
             record.message = dict(CARRIED if carried else PASSED)
+            if q.kind in LOOPS and ctx.get("optmz").get("kind") == "unseen":
+                record.message = {lang: f"{text} {UNSEEN_OPTIMIZER[lang]}" for lang, text in record.message.items()}
             return record
 
         value = ctx.array(q.path, q.layout)
@@ -173,9 +223,15 @@ class Grader:
             return fail(Code.CELL_RAISED, raised.detail())
         for mistake in recognizers(q.kind, hidden):
             detail = mistake.recognize(value, own, expected)
-            if detail is not None:
-                return fail(mistake.code, detail)
+            if detail is None:
+                continue
+            said = mistake.message(facts, name=q.path, detail=detail, **fields)
+            if said is not None:  # else every way of telling it says something the notebook's code contradicts
+                return fail(mistake.code, detail, said=said)
         if hidden:
+            shown = rounded(value.reshape(-1)) if value.size <= 2 else None
+            fields.update(value=f" ({', '.join(f'{v:g}' for v in shown)})" if shown else "",
+                          what=FOLLOWS_FROM.get(q.kind, ""))
             return fail(Code.WRONG_VALUE)
         if own is None:
             return succeed() if not self._failed_input(q) else fail(None)
@@ -194,10 +250,11 @@ def grade_quantity(q: Quantity, snapshots: dict[str, dict[str, Any]], reference:
 
 
 def grade_all(snapshots: dict[str, dict[str, Any]], reference: Any, public: bool = True,
-              raised: list[Raised] = (), check_cells: dict[str, int] | None = None) -> list[Record]:
+              raised: list[Raised] = (), check_cells: dict[str, int] | None = None,
+              cells: list[str] | None = None) -> list[Record]:
     """Every record of a submission: each quantity's public check (unless public=False), then its hidden one."""
-    graders = ([Grader(snapshots, None, raised, check_cells)] if public else []) + [
-        Grader(snapshots, reference, raised, check_cells)]
+    graders = ([Grader(snapshots, None, raised, check_cells, cells=cells)] if public else []) + [
+        Grader(snapshots, reference, raised, check_cells, cells=cells)]
     return [g.grade(q) for q in QUANTITIES.values() for g in graders]
 
 
@@ -219,7 +276,7 @@ SECOND_RUN_DATA = {"ko": "두 번째 실행에서 데이터가 채점기가 만�
 
 def grade_submission(
     official: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]] | None, reference: Any, fresh_reference: Any,
-    raised: list[Raised] = (), check_cells: dict[str, int] | None = None,
+    raised: list[Raised] = (), check_cells: dict[str, int] | None = None, cells: list[str] | None = None,
 ) -> list[Record]:
     """Records of both runs combined. A hidden check earns its points only if it is right on both
     runs, each judged on the grader's own data for that run (equal to the reference, or carried
@@ -227,7 +284,7 @@ def grade_submission(
     every check when there was no fresh run (the seed could not be found) or when the notebook
     kept its data when the seed changed.
     """
-    records = grade_all(official, reference, raised=raised, check_cells=check_cells)
+    records = grade_all(official, reference, raised=raised, check_cells=check_cells, cells=cells)
     why = _unverified(official, fresh)
     again = {} if why else {(r.question, r.check): r for r in grade_all(fresh, fresh_reference, public=False)}
     for r in records:

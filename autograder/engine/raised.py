@@ -26,6 +26,7 @@ class Raised:
     type: str
     message: str
     source: str
+    skipped: bool = False  # not an error: a magic the grader does not run kept the cell from running (message: the magic)
 
     def mentions(self, names: tuple[str, ...]) -> bool:
         return any(re.search(rf"(?<![\w.]){re.escape(n)}\b", self.source) for n in names if n)
@@ -38,11 +39,42 @@ class Raised:
             return True
         return self.type == "NameError" and any(f"'{n}'" in self.message for n in names if n)
 
+    def makes(self, names: tuple[str, ...]) -> bool:
+        """This cell assigns one of these names (or a part of it), or runs backward()/step() on it."""
+        return makes(self.source, names)
+
     def detail(self) -> dict[str, str]:
-        first = (self.message.strip().splitlines() or [""])[0][:MAX_ERROR]
-        error = f"{self.type}: {first}" if first else self.type
+        """The error quoted whole, or up to a sentence's end, with its cause in words where the message shows it."""
+        if self.skipped:
+            return {"ko": self.message, "en": self.message}
+        text = quote(self.message)
+        error = f"“{self.type}: {text}”" if text else f"“{self.type}”"
         cause = _cause(self.message)
-        return {"ko": error + (f" — {cause['ko']}" if cause else ""), "en": error + (f" ({cause['en']})" if cause else "")}
+        return {"ko": error + (f" — {cause['ko']}." if cause else "."), "en": error + (f" ({cause['en']})." if cause else ".")}
+
+
+def quote(message: str, limit: int = MAX_ERROR) -> str:
+    """An error message on one line, whole when it is short, else cut at the end of a sentence
+    (the first one after `limit` characters when none ends before): never in the middle of one."""
+    text = " ".join(message.split())
+    if len(text) <= limit:
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
+    before = [e for e in ends if e <= limit]
+    if before:
+        return text[:before[-1]]
+    return text[:ends[0]] if ends else text
+
+
+def makes(source: str, names: tuple[str, ...]) -> bool:
+    """`source` assigns one of `names` (or an attribute or item of it), or calls backward()/step() on it."""
+    for n in filter(None, names):
+        name = re.escape(n)
+        if re.search(rf"^[ \t]*(?:[\w.]+\s*,\s*)*{name}\b[\w.\[\]]*\s*(?:,\s*[\w.]+\s*)*(?:[-+*/@]?=)(?!=)", source, re.M):
+            return True
+        if re.search(rf"(?<![\w.]){name}\s*\.\s*(?:backward|step)\s*\(", source):
+            return True
+    return False
 
 
 # what an error message shows about its cause -> the cause in words
@@ -77,7 +109,7 @@ def check_cells(sources: list[str]) -> dict[str, int]:
 
 def from_run(sources: list[str], errors) -> list[Raised]:
     """The run's cell errors (protocol.CellError) with their cells' sources."""
-    return [Raised(e.cell, e.type, e.message, sources[e.cell]) for e in errors
+    return [Raised(e.cell, e.type, e.message, sources[e.cell], getattr(e, "skipped", False)) for e in errors
             if 0 <= e.cell < len(sources) and not getattr(e, "memory", False)]
 
 

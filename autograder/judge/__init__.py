@@ -47,7 +47,7 @@ def judge(official: RunResult, fresh: RunResult | None, reference: Any, fresh_re
             return Verdict(status, reason)
         raised = from_run(cells, official.errors) if cells else []
         records = grade_submission(expand(official.snapshots), expand(fresh.snapshots) if fresh else None,
-                                   reference, fresh_reference, raised, check_cells(cells or []))
+                                   reference, fresh_reference, raised, check_cells(cells or []), cells)
         return Verdict(status, reason, records, question_scores(records))
     except Exception as e:  # noqa: BLE001 - a value we did not foresee is that submission's problem only
         return Verdict("crashed", f"the grader could not judge this notebook's values ({type(e).__name__})")

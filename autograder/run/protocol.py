@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 MAX_LINE = 8 * 2**20  # bytes in one message: a snapshot of every graded name is well under 1 MB
-MAX_TEXT = 300  # characters of a type name, error message or detail
+MAX_TEXT = 300  # characters of a type name, reason or detail
+MAX_ERROR_TEXT = 1000  # characters of a cell's error message: enough to quote it whole or to a sentence's end
 MAX_ELEMENTS = 20_000  # numbers in one captured value (capture.MAX_ELEMENTS)
 MAX_NAMES = 64  # names in one snapshot
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
-KINDS = ("missing", "ellipsis", "none", "tensor", "module", "optimizer", "number", "array", "other", "same")
+KINDS = ("missing", "ellipsis", "none", "tensor", "module", "optimizer", "number", "array", "other", "same", "unseen")
 
 
 class ProtocolError(ValueError):
@@ -57,11 +58,36 @@ def _shape(value: Any) -> list[int]:
     return value
 
 
+def found(v: Any) -> dict[str, Any]:
+    """Where an object found by its role was (engine/roles.py): a path, a cell, what it holds."""
+    if not isinstance(v, dict):
+        raise ProtocolError("a malformed place")
+    out: dict[str, Any] = {}
+    if "path" in v:
+        out["path"] = _text(v["path"], "a path", 100)
+    if "cell" in v:
+        out["cell"] = int(_number(v["cell"], "a cell number"))
+    if "holds" in v:
+        if not isinstance(v["holds"], list) or len(v["holds"]) > 4:
+            raise ProtocolError("a malformed list of models")
+        out["holds"] = [_text(h, "a path", 100) for h in v["holds"]]
+    return out
+
+
 def value(v: Any, depth: int = 0) -> dict[str, Any]:
     """A captured value (capture.py), checked and cut to size; raises ProtocolError."""
     if not isinstance(v, dict) or v.get("kind") not in KINDS or depth > 2:
         raise ProtocolError("a captured value of unknown form")
+    out = _value(v, depth)
+    if "found" in v and v["kind"] in ("module", "optimizer", "unseen"):
+        out["found"] = found(v["found"])
+    return out
+
+
+def _value(v: dict, depth: int) -> dict[str, Any]:
     kind = v["kind"]
+    if kind == "unseen":
+        return {"kind": "unseen"}
     if kind in ("missing", "ellipsis", "none"):
         out: dict[str, Any] = {"kind": kind}
         if "path" in v:
@@ -156,6 +182,7 @@ class CellError:
     type: str
     message: str
     memory: bool = False
+    skipped: bool = False  # a magic the grader does not run kept the cell from running (run/execute.Skipped)
 
 
 @dataclass
@@ -208,7 +235,8 @@ def cell_error(e: Any) -> CellError:
     if not isinstance(e, dict):
         raise ProtocolError("a malformed cell error")
     return CellError(cell=int(_number(e.get("cell"), "a cell number")), type=_text(e.get("type"), "an error type", 100),
-                     message=_text(e.get("message", ""), "an error message"), memory=e.get("memory") is True)
+                     message=_text(e.get("message", ""), "an error message", MAX_ERROR_TEXT),
+                     memory=e.get("memory") is True, skipped=e.get("skipped") is True)
 
 
 def child_message(line: bytes, questions: frozenset[str]) -> tuple[str, Any]:

@@ -38,7 +38,7 @@ import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from autograder.run import confine  # noqa: E402
-from autograder.run.protocol import Job, ProtocolError, RunResult, child_message  # noqa: E402
+from autograder.run.protocol import MAX_ERROR_TEXT, Job, ProtocolError, RunResult, child_message  # noqa: E402
 from autograder.run.sandbox import student_readable  # noqa: E402
 from autograder.run.template import Template  # noqa: E402
 
@@ -180,9 +180,12 @@ def _child(job_fd: int, wfd: int, uid: int | None, confined: bool, scratch: str)
                 data = data[os.write(wfd, data):]
 
         def on_error(index, exc):
-            text = str(exc)[:300]
+            from autograder.run.execute import Skipped
+
+            text = str(exc)[:MAX_ERROR_TEXT]
             memory = isinstance(exc, MemoryError) or any(m in text for m in MEMORY_ERRORS)
-            send({"error": {"cell": index, "type": type(exc).__name__, "message": text, "memory": memory}})
+            send({"error": {"cell": index, "type": type(exc).__name__, "message": text, "memory": memory,
+                            "skipped": type(exc) is Skipped}})
 
         sent: dict[tuple[str, int], str] = {}  # a value already sent in this run goes as a reference
 

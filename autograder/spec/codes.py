@@ -54,6 +54,7 @@ class Code(StrEnum):
     NOT_TRAINED = "not_trained"
     STEP_BEFORE_BACKWARD = "step_before_backward"
     CELL_RAISED = "cell_raised"
+    CELL_SKIPPED = "cell_skipped"
     DATA_MISMATCH = "data_mismatch"
     INCONSISTENT = "inconsistent"
     WRONG_VALUE = "wrong_value"

@@ -62,6 +62,9 @@ class Question:
     names: tuple[str, ...]
     quantities: tuple[Quantity, ...] = field(default=())
     title: str = ""
+    # names found by the role they play (engine/roles.py), whatever the student called them:
+    # (name, "model"): the model the question's loop trained; (name, model): that model's optimizer
+    roles: tuple[tuple[str, str], ...] = ()
 
     @property
     def points(self) -> float:
@@ -135,7 +138,8 @@ def _updates() -> Question:
             qs.append(Quantity("step4", param, layout, points, lambda r, m=m, part=part: part(r.step(m).updated),
                                Kind.UPDATE, structure, inputs=(f"step3:{param}.grad",), method=f"method{m}", model=model))
     optimizers = tuple(f"optmz{m}" for m in MODEL if m not in HAND_WRITTEN)
-    return Question("step4", ("lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update")
+    return Question("step4", ("lr", *MODEL.values(), *optimizers), tuple(qs), title="step4: update",
+                    roles=tuple((f"optmz{m}", MODEL[m]) for m in MODEL if m not in HAND_WRITTEN))
 
 
 def _loop(name: str, zero_grad: bool, title: str) -> Question:
@@ -148,6 +152,7 @@ def _loop(name: str, zero_grad: bool, title: str) -> Question:
                      inputs=("data:X", "data:y"), data=("X", "y"), rtol=LOOP_TOL, atol=LOOP_TOL),
         ),
         title=title,
+        roles=(("net", "model"), ("optmz", "net")),
     )
 
 
@@ -183,9 +188,16 @@ QUESTIONS: dict[str, Question] = {
 
 QUANTITIES: dict[str, Quantity] = {q.key: q for question in QUESTIONS.values() for q in question.quantities}
 
+# names a question finds by their role: another question's value of the same name is another object
+# (the two loops' `net`), so a check never borrows one from a later snapshot (checks.Context.get)
+ROLE_NAMES = frozenset(name for question in QUESTIONS.values() for name, role in question.roles if role == "model")
+ROLE_NAMES |= {name for question in QUESTIONS.values() for name, role in question.roles if role in ROLE_NAMES}
+
 # graded by hand on Gradescope (exported to PDF); listed so totals and reports know it
 MANUAL_QUESTIONS = {"homework_written": 4}
 
 
 def total_points() -> float:
     return sum(q.points for q in QUESTIONS.values())
+
+assert c.ROLE_NAMES == ROLE_NAMES, "engine/checks.ROLE_NAMES must list the names found by their role"
