@@ -29,8 +29,9 @@ weights of both loops against an independent numpy loop, and every graded value 
 step4 and the practice question. The autograder itself was not run on them.
 
 Cells are ("code", source) / ("markdown", source) pairs, or ("code", source, outputs) where the editor
-saved outputs: outputs is a tuple of ("stdout", text), ("stderr", text) or ("result", text/plain) items,
-copied from a real run of the cell (timings and the GPU table are what those tools print).
+saved outputs: outputs is a tuple of ("stdout", text), ("stderr", text) or ("result", text/plain) items. The values
+they show (losses, weights) are those of a run on the given data; the timings, the nvidia-smi table and the cuda:0
+device of the Colab GPU case are illustrative, in those tools' formats (the check runs that case on the CPU).
 """
 
 from __future__ import annotations
@@ -174,8 +175,7 @@ VSCODE = {
     "vscode": {"interpreter": {"hash": "3f0e5a2c1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"}},
 }
 
-# Outputs copied from a run of the cells (the data of seed 202150754).
-TIME_OUT = ("stdout", "CPU times: user 61.4 ms, sys: 2.1 ms, total: 63.5 ms\nWall time: 64.8 ms\n")
+# Saved outputs: values from a run on the given data (seed 202150754); timings and the GPU table illustrative.
 NVIDIA_SMI = ("stdout", """\
 Tue Mar 18 05:12:44 2025
 +-----------------------------------------------------------------------------------------+
@@ -1231,7 +1231,7 @@ _PRINTED_EPOCHS = solved(
 70 0.2386 tensor([[2.5306, 3.9915]])
 80 0.2386 tensor([[2.5306, 3.9915]])
 90 0.2386 tensor([[2.5306, 3.9915]])
-"""), ("result", "[Parameter containing:\ntensor([[2.5306, 3.9915]], requires_grad=True)]")), check("loop")),
+"""), ("result", "[Parameter containing:\n tensor([[2.5306, 3.9915]], requires_grad=True)]")), check("loop")),
     homework=(HOMEWORK_MD, code("""
         linreg_hw = torch.nn.Linear(in_features=2, out_features=1, bias=False)
         linreg_hw.weight.data = torch.tensor([[-5.0, 10.0]])
@@ -1255,7 +1255,7 @@ _PRINTED_EPOCHS = solved(
 70 114.0285 tensor([[ 8.6437, -1.0263]])
 80 15.1965 tensor([[ 7.9065, -1.2020]])
 90 81.7246 tensor([[-1.5037,  6.6530]])
-"""), ("result", "[Parameter containing:\ntensor([[-1.6055,  9.7606]], requires_grad=True)]")), check("homework")),
+"""), ("result", "[Parameter containing:\n tensor([[-1.6055,  9.7606]], requires_grad=True)]")), check("homework")),
 )
 
 # ---------------------------------------------------------------------------------------------------------------

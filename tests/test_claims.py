@@ -7,7 +7,8 @@ reads for itself from the notebook, never from the grader:
   to that one (the whole notebook where the question has no check cell), with the functions and
   methods those cells call;
 - a call a message says is there (`zero_grad()`, `step()`, `backward()`, with its receiver where it
-  names one) is in that code; one it says is not (`without`, `no`, `never`, `Did you`) is not;
+  names one) is in that code; one it says is not (right after `without`, `no`, `never call`, or in a
+  question `Did you ...`) is not;
 - an `lr=V` is the lr of an optimizer whose `step()` that code calls (or of the `lr` it assigns);
 - an error quoted as a cell's is one a cell before the check raised, no later cell made the value
   again, and the quote is the whole message or ends at a sentence's end;
@@ -37,7 +38,6 @@ CASES = {f"{name}:{c.name}": (name, c) for name, m in CORPORA.items() for c in m
 CASES.update({f"mutant:{name}": ("mutant", name) for name in mutants.SUITE})
 CALLS = ("zero_grad", "step", "backward")
 CHECK = re.compile(r"""grader\s*\.\s*check\s*\(\s*["']([\w-]+)["']\s*\)""")
-ABSENT = re.compile(r"\b(without|no|never|not call|Did you|did you)\b")
 LOOPS = ("loop", "homework")
 VALUE_CODES_EXEMPT = {"missing", "cell_raised", "cell_skipped", "not_a_tensor", "none", "nan", "shape", "dtype",
                       "not_linear", "wrong_bias", "optimizer_settings", "wrong_optimizer", "data_mismatch", "hard_coded"}
@@ -49,13 +49,14 @@ def _notebook(key: str):
 
 
 def _grade(key: str):
+    from conftest import FRESH_SEED
+
     from autograder.engine.grading import grade_submission
     from autograder.engine.raised import check_cells, from_run
     from autograder.judge.expected import expected_values
     from autograder.run.execute import run_cells
     from autograder.run.protocol import CellError
     from autograder.run.reseed import reseed
-    from conftest import FRESH_SEED
 
     cells = [c.source for c in _notebook(key).cells if c.cell_type == "code"]
     errors: list = []
@@ -152,7 +153,8 @@ def problems(cells, errors, said) -> list[str]:
         for sentence in re.split(r"(?<=[.?!])\s+", en):
             for m in re.finditer(r"(?:`?([\w\[\]]+)\.)?(zero_grad|step|backward)\(\)", sentence):
                 receiver, call = m.group(1), m.group(2)
-                absent = ABSENT.search(sentence[: m.start()]) is not None
+                prefix = sentence[: m.start()]
+                absent = bool(re.search(r"(?:\bwithout|\bno|\bnever calls?)\s*`?$", prefix) or re.search(r"\bDid you\b", prefix))
                 there = _calls(program, call, receiver)
                 if absent == there:
                     out.append(f"{where}: says {'no' if absent else ''} {receiver or ''}.{call}() — the code "
@@ -214,7 +216,7 @@ def test_the_property_catches_a_contradicted_message():
              {"en": "`net` never moved: with zero_grad() between backward() and step(), step() sees a zero gradient.",
               "ko": "`net`이 움직이지 않았습니다."}),
             ("step4", "net5.weight", True, "no_update",
-             {"en": "`net5.weight`: the value did not change. Did you run the optimizer's step()?", "ko": "`net5`를"}),
+             {"en": "`net5.weight`: the value did not change. Did you run the optimizer's step()?", "ko": "`net5`을"}),
             ("step4", "net5.weight", True, "wrong_lr", {"en": "`net5.weight`: lr=0.001", "ko": "`loss1` 이(가)"}),
             ("step3", "What1.grad", True, "cell_raised",
              {"en": "The cell that makes `What1.grad` raised an error: “RuntimeError: Trying to backward through the”.",

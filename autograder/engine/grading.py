@@ -32,10 +32,8 @@ from autograder.engine.raised import Raised, makes
 from autograder.engine.records import Record
 from autograder.spec import questions
 from autograder.spec.codes import Code, Kind
-from autograder.spec.mistakes import (CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, UNSEEN_OPTIMIZER, follows, message,
-                                      recognizers, unchecked)
+from autograder.spec.mistakes import CARRIED, CATALOGUE, FOLLOWS_FROM, PASSED, UNSEEN_OPTIMIZER, follows, message, recognizers, unchecked
 from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
-
 
 LOOPS = (Kind.LOOP, Kind.HOMEWORK)
 
@@ -166,7 +164,8 @@ class Grader:
                 said = None
             if code == Code.CELL_RAISED and raised and raised.skipped:
                 code = Code.CELL_SKIPPED
-            consequence = code in (None, Code.WRONG_VALUE, Code.INCONSISTENT) or (refused and value.reason != "blank")
+            consequence = code in (None, Code.WRONG_VALUE, Code.INCONSISTENT) or (refused and value.reason != "blank") \
+                or (code == Code.MISSING and name is not None)  # another object it needs: an earlier failure comes first
             earlier = self._failed_input(q) if consequence else None
             unknown = self._unknown_loss(q) if earlier else None
             if unknown:
@@ -227,6 +226,8 @@ class Grader:
                 continue
             said = mistake.message(facts, name=q.path, detail=detail, **fields)
             if said is not None:  # else every way of telling it says something the notebook's code contradicts
+                if isinstance(detail, dict) and "factor" in detail:
+                    record.factor = float(detail["factor"])
                 return fail(mistake.code, detail, said=said)
         if hidden:
             shown = rounded(value.reshape(-1)) if value.size <= 2 else None
@@ -287,6 +288,7 @@ def grade_submission(
     records = grade_all(official, reference, raised=raised, check_cells=check_cells, cells=cells)
     why = _unverified(official, fresh)
     again = {} if why else {(r.question, r.check): r for r in grade_all(fresh, fresh_reference, public=False)}
+    _same_factor_on_both_runs(records, again)
     for r in records:
         if not (r.hidden and r.passed):
             continue
@@ -296,6 +298,30 @@ def grade_submission(
             r.passed, r.points, r.carried_forward = False, 0.0, False
             r.mistake, r.message = Code.HARD_CODED, message(Code.HARD_CODED, r.check, detail)
     return records
+
+
+def _same_factor_on_both_runs(records: list[Record], again: dict) -> None:
+    """A scaled MSE is one constant c times the MSE: c must be the same on the fresh run's data.
+    Where it is not, the loss is of no form the grader knows (`wrong_value`), and the credit carried
+    forward from it, in the steps computed from it, is taken back."""
+    for r in records:
+        if not (r.hidden and r.mistake == Code.SCALED_MSE and r.factor):
+            continue
+        f = again.get((r.question, r.check))
+        if f is not None and f.mistake == Code.SCALED_MSE and f.factor and np.isclose(f.factor, r.factor, rtol=1e-3):
+            continue
+        r.mistake, r.factor = Code.WRONG_VALUE, None
+        q = QUANTITIES[f"{r.question}:{r.check}"]
+        r.message = message(Code.WRONG_VALUE, r.check, what=FOLLOWS_FROM.get(q.kind, ""), value="")
+        for later in records:
+            if later.hidden and later.carried_forward and _depends_on(QUANTITIES[f"{later.question}:{later.check}"], q.key):
+                later.passed, later.points, later.carried_forward = False, 0.0, False
+                later.message = unchecked(r.check) if QUANTITIES[f"{later.question}:{later.check}"].kind == Kind.GRAD \
+                    else follows(r.check)
+
+
+def _depends_on(q: Quantity, key: str) -> bool:
+    return key in q.inputs or any(_depends_on(QUANTITIES[k], key) for k in q.inputs if k in QUANTITIES)
 
 
 def question_scores(records: list[Record]) -> dict[str, float]:

@@ -19,9 +19,11 @@ class Record:
     carried_forward: bool = False
     student: Any = None
     expected: Any = None
+    # the constant of a scaled MSE this run found (compared with the second run's); not reported
+    factor: float | None = field(default=None, repr=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("internal")}
         out["message"] = dict(self.message)
         return out
 

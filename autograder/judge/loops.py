@@ -121,8 +121,12 @@ def _loop(zero_grad: bool):
             """The same loop with step() before backward()."""
             return step_before_backward(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad)
 
+        def loop_lr(lr: float) -> np.ndarray:
+            """The same loop with another learning rate (the loop with c × the MSE is the loop with c × lr)."""
+            return gradient_descent(data.X, data.y, W_INIT, lr, EPOCHS, zero_grad)
+
         return {"implied": run(zero_grad), "other_loop": run(not zero_grad), "path": path, "start": start,
-                "loop_with": loop_with, "step_first": step_first}
+                "loop_with": loop_with, "step_first": step_first, "loop_lr": loop_lr}
 
     return implied
 

@@ -18,7 +18,6 @@ from autograder.engine.roles import Tracker, resolve
 from autograder.run.notebook import transform
 from autograder.spec.questions import QUESTIONS
 
-
 # cell magics that only observe their cell, as Jupyter runs them: the body runs here (once)
 OBSERVING = ("time", "capture", "writefile", "timeit")
 # line magics and shell lines that change nothing a check reads: they do nothing here, unsaid

@@ -136,15 +136,61 @@ def _loop_with(code: str, value, own):
     return None
 
 
+def _factor(c: float) -> dict[str, Any]:
+    """A factor as a detail: a plain fraction where it is one (1/2, 1/100, 100/99), and the number
+    itself, kept for the second run's comparison (grading.grade_submission)."""
+    f = Fraction(c).limit_denominator(1000)
+    shown = str(f) if abs(float(f) - c) <= 1e-6 * abs(c) else f"{c:.4g}"
+    return {"ko": shown, "en": shown, "factor": float(c)}
+
+
 def _scaled(value, own, expected):
+    """The loss is c × the MSE of the student's own y and yhat (a loop: trained with that loss), for
+    one c > 0. Any wrong loss is *some* multiple of the MSE on one data set, so a hidden check names
+    it only where c is the same on the second run's data (grading.grade_submission); a public one
+    (one run) only for the factors students write on purpose (algebra.scale_factors)."""
     if not own:
         return None
+    if "loop_lr" in own:
+        c = _loop_factor(value, own) if expected is not None else None
+        if c is None:
+            return _loop_with(Code.SCALED_MSE, value, own)
+        return {**_factor(c), "ko": f"{_factor(c)['ko']}", "en": _factor(c)["en"]}
     if "loop_with" in own:
         return _loop_with(Code.SCALED_MSE, value, own)
     mse = algebra.loss("mse", own["y"], own["yhat"])
-    for c in algebra.scale_factors(own["y"].size):
-        if mse and _close(value, c * mse):
-            return str(Fraction(c).limit_denominator(1000))
+    if not mse:
+        return None
+    if expected is None:
+        return next((_factor(c) for c in algebra.scale_factors(own["y"].size) if _close(value, c * mse)), None)
+    c = float(value.reshape(-1)[0]) / mse
+    return _factor(c) if np.isfinite(c) and c > 0 and not np.isclose(c, 1.0, rtol=1e-3) else None
+
+
+def _loop_factor(value, own) -> float | None:
+    """The c for which the loop trained with c × the MSE ends at `value` (the same loop as lr × c):
+    a scan of c from 1/1000 to 100, then a finer look around the best; None when no c ends there."""
+    run = own["loop_lr"]
+    target = value.reshape(-1)
+    if _close(target, np.asarray(W_INIT), 10 * LOOP_TOL):  # a loop that barely moved: any tiny c "fits"
+        return None
+
+    def miss(c: float) -> float:
+        end = run(LR * c)
+        return float(np.max(np.abs(end - target))) if np.all(np.isfinite(end)) else np.inf
+
+    grid = np.geomspace(1e-3, 1e2, 400)
+    misses = [miss(c) for c in grid]
+    dips = [i for i in range(len(grid)) if misses[i] < np.inf and misses[i] <= misses[max(i - 1, 0)]
+            and misses[i] <= misses[min(i + 1, len(grid) - 1)]]
+    for best in sorted(dips, key=lambda i: misses[i])[:6]:  # a loop that oscillates has several dips
+        lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+        for _ in range(60):  # golden-section search on the bracket
+            a, b = lo + 0.382 * (hi - lo), lo + 0.618 * (hi - lo)
+            lo, hi = (lo, b) if miss(a) < miss(b) else (a, hi)
+        c = (lo + hi) / 2
+        if not np.isclose(c, 1.0, rtol=1e-3) and _close(value, run(LR * c), LOOP_TOL):
+            return c
     return None
 
 
@@ -324,8 +370,11 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}`: this is the Huber loss (nn.SmoothL1Loss, nn.HuberLoss). The loss here is the MSE (nn.MSELoss).",
                 kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_loss_variant("huber_not_mse"), slip=True),
         Mistake(Code.SCALED_MSE,
-                "`{name}`: MSE에 {detail}을(를) 곱한 값입니다. 이 문제의 loss는 상수를 곱하지 않은 평균제곱오차, torch.mean((y-yhat)**2)입니다.",
-                "`{name}` is the MSE times {detail}. The loss here is the mean squared error itself, torch.mean((y-yhat)**2), with no factor.",
+                "`{name}`: MSE에 {detail}을(를) 곱한 값입니다 (반복문이라면 그 loss로 학습한 결과이고, 학습률을 {detail}배 한 것과 같습니다). "
+                "이 문제의 loss는 상수를 곱하지 않은 평균제곱오차, torch.mean((y-yhat)**2)입니다.",
+                "`{name}` is the MSE times {detail} (for a loop: what training with that loss gives, the same as a "
+                "learning rate {detail} times as large). The loss here is the mean squared error itself, "
+                "torch.mean((y-yhat)**2), with no factor.",
                 kinds=(Kind.LOSS, Kind.LOOP, Kind.HOMEWORK), recognize=_scaled, slip=True),
         Mistake(Code.GRAD_ACCUMULATED,
                 "`{name}`: 기울기가 한 번 미분한 값의 {detail}배입니다. 기울기를 지우지 않고 역전파를 여러 번 해서 기울기가 누적되었습니다.",
