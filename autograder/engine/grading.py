@@ -38,6 +38,13 @@ from autograder.spec.questions import QUANTITIES, QUESTIONS, Quantity
 LOOPS = (Kind.LOOP, Kind.HOMEWORK)
 
 
+def optimizer_name(q: Quantity) -> str:
+    """The template's name of the optimizer that makes this quantity ("" for none)."""
+    if q.kind == Kind.UPDATE and q.method and q.model.startswith("net"):
+        return f"optmz{q.method[-1]}"
+    return "optmz" if q.kind in LOOPS else ""
+
+
 class Grader:
     """Grades the quantities of one submission, remembering results so dependencies are graded once."""
 
@@ -105,7 +112,7 @@ class Grader:
 
     def facts(self, q: Quantity, ctx: Context) -> tuple[Facts, dict[str, Any]]:
         """What the messages about this quantity may be checked against, and the names they use."""
-        optimizer = f"optmz{q.method[-1]}" if q.kind == Kind.UPDATE and q.method else ("optmz" if q.kind in LOOPS else "")
+        optimizer = optimizer_name(q)
         fields: dict[str, Any] = {"model": q.model or q.path.split(".")[0], "loss": q.loss}
         flags: set[str] = set()
         if optimizer:
@@ -182,7 +189,7 @@ class Grader:
             record.passed, record.carried_forward = True, carried
             record.points = record.max_points * (questions.CARRY_FORWARD if carried else 1.0)
             record.message = dict(CARRIED if carried else PASSED)
-            if q.kind in LOOPS and ctx.get("optmz").get("kind") == "unseen":
+            if fields.get("optimizer") and ctx.get(optimizer_name(q)).get("kind") == "unseen":
                 record.message = {lang: f"{text} {UNSEEN_OPTIMIZER[lang]}" for lang, text in record.message.items()}
             return record
 

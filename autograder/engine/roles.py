@@ -19,6 +19,8 @@ from typing import Any
 
 import torch
 
+from autograder.spec.constants import W_INIT
+
 _LINEAR, _MODULE, _OPTIMIZER, _TENSOR = torch.nn.Linear, torch.nn.Module, torch.optim.Optimizer, torch.Tensor
 _GETATTR, _TYPE, _ISSUB, _ID = object.__getattribute__, type, issubclass, id
 _TOLIST, _DETACH, _NUMEL = torch._C.TensorBase.tolist, torch._C.TensorBase.detach, torch._C.TensorBase.numel
@@ -168,9 +170,12 @@ class Tracker:
             e[1] = by_name[_ID(e[0])]
 
         def rank(e):
+            """Trained (its weights left the start), then fits the loop's kind (a cleared gradient for
+            the loop, an accumulated one for the homework), then the template's name, then the latest."""
+            trained = e[2] is not None and any(abs(a - b) > 1e-6 for a, b in zip(e[2], W_INIT))
             template_name = e[1] == template or e[1].startswith(template + "[") or e[1].startswith(template + ".")
             cleared = _grad_size(e[0]) < 1e-2
-            return (template_name, cleared != accumulates, max(e[3]))
+            return (trained, cleared != accumulates, template_name, max(e[3]))
 
         pick = max(live, key=rank)
         if question == "loop":
@@ -223,7 +228,9 @@ def resolve(roles, env: dict[str, Any], tracker: Tracker, question: str, index: 
             view[name] = hit[1]
             if hit[0] != name:
                 found[name] = {"path": hit[0]}
-        elif role in found:  # the model was found by its role, its optimizer is nowhere in sight
+        elif role in found or (model is not None and name not in env):
+            # the model is there (found by its role, or by its name), its optimizer nowhere in sight: a
+            # function's local, or one name reused for every model's optimizer
             view[name] = UNSEEN
         else:
             mine = dict.get(env, name)
