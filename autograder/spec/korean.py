@@ -43,8 +43,8 @@ _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?(?:/(\d+))?$")
 
 def final_sound(word: str) -> str | None:
     """None when `word`, read aloud, ends in a vowel; "ㄹ" after ㄹ; "c" after any other consonant."""
-    word = word.strip().rstrip("`'\")]}>»”’.,:;!? ").strip()
-    word = re.sub(r"\(\)$", "", word)  # step() reads as step
+    word = re.sub(r"\(\)$", "", word.strip().rstrip("`'\"”’"))  # step() reads as step
+    word = word.rstrip("`'\")]}>»”’.,:;!? ").strip()
     if not word:
         return _VOWEL
     last = word[-1]

@@ -386,9 +386,9 @@ CATALOGUE: dict[Code, Mistake] = {
                 "`{name}`: the step went along the gradient. The update is 'value - lr × gradient'.",
                 kinds=(Kind.UPDATE,), recognize=_update_sign, slip=True),
         Mistake(Code.NO_UPDATE, says=(
-            S("`{name}`: 값이 바뀌지 않았습니다. `{optimizer}.step()`은(는) 실행되었지만 `{optimizer}`은(는) {holds}의 "
+            S("`{name}`: 값이 바뀌지 않았습니다. `{optimizer}.step()`은(는) 실행되었지만 `{optimizer}`은(는) {holds} "
               "파라미터를 가지고 있어 `{model}`을(를) 움직이지 않습니다. torch.optim.SGD({model}.parameters(), lr=0.1)로 만드세요.",
-              "`{name}`: the value did not change. `{optimizer}.step()` ran, but `{optimizer}` holds {holds_en}, not "
+              "`{name}`: the value did not change. `{optimizer}.step()` ran, but `{optimizer}` holds {holds}, not "
               "`{model}`'s parameters, so it does not move `{model}`. Make it with torch.optim.SGD({model}.parameters(), lr=0.1).",
               calls=("{optimizer}.step",), when=("foreign_optimizer",)),
             S("`{name}`: 값이 바뀌지 않았습니다. 코드에 `{optimizer}.step()`이(가) 없습니다.",
