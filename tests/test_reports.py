@@ -81,7 +81,7 @@ def test_feedback_names_the_mistake_in_the_chosen_language(reports):
         ("broadcast", "broadcast", "브로드캐스팅", "broadcasts to a 100×100 matrix"),
         ("sum_not_mean", "sum_not_mean", "평균(torch.mean)", "the MSE is their mean"),
         ("grad_accumulated", "grad_accumulated", "기울기가 누적", "gradients accumulated"),
-        ("no_zero_grad", "no_zero_grad", "zero_grad() 없이", "without zero_grad()"),
+        ("no_zero_grad", "no_zero_grad", "지우지 않고", "without clearing the gradient"),
         ("hard_coded", "hard_coded", "직접 입력", "typed in"),
     ]:
         for suffix in (".html", ".md", ".txt"):
@@ -241,7 +241,7 @@ def test_mistake_table_describes_each_code_and_counts_students_not_files():
     assert "you subtracted two tensors of different shapes" in row and "<code>loss2</code>" in row
     assert f"<td>{WHO_SHOWN + 6}</td>" in row  # kim once, for two files
     assert "and 6 more" in row and row.count("student") == WHO_SHOWN - 1  # kim + WHO_SHOWN - 1 others shown
-    assert "shape 이 다른 두 텐서를 뺐습니다" in section(summary_html(results, "ko"), "mistakes")
+    assert "shape가 다른 두 텐서를 뺐습니다" in section(summary_html(results, "ko"), "mistakes")
 
 
 def test_a_message_repeated_across_quantities_is_shown_once_per_question():

@@ -317,9 +317,12 @@ def _same_factor_on_both_runs(records: list[Record], again: dict) -> None:
         f = again.get((r.question, r.check))
         if f is not None and f.mistake == Code.SCALED_MSE and f.factor and np.isclose(f.factor, r.factor, rtol=1e-3):
             continue
-        r.mistake, r.factor = Code.WRONG_VALUE, None
         q = QUANTITIES[f"{r.question}:{r.check}"]
-        r.message = message(Code.WRONG_VALUE, r.check, what=FOLLOWS_FROM.get(q.kind, ""), value="")
+        hidden = {f"{x.question}:{x.check}": x for x in records if x.hidden}
+        earlier = next((QUANTITIES[k].path for k in q.inputs if k in hidden and not hidden[k].passed), None)
+        r.mistake, r.factor = (None if earlier else Code.WRONG_VALUE), None  # as if no variant had been seen
+        r.message = follows(earlier) if earlier else message(Code.WRONG_VALUE, r.check, what=FOLLOWS_FROM.get(q.kind, ""),
+                                                             value="")
         for later in records:
             if later.hidden and later.carried_forward and _depends_on(QUANTITIES[f"{later.question}:{later.check}"], q.key):
                 later.passed, later.points, later.carried_forward = False, 0.0, False

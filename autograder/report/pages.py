@@ -24,6 +24,7 @@ from autograder.batch import escape
 from autograder.batch.results import load_results, write_atomic
 from autograder.report import plots
 from autograder.spec.constants import W_INIT, pair
+from autograder.spec.korean import particles
 from autograder.spec.mistakes import CATALOGUE
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS
 
@@ -202,6 +203,9 @@ class Note:
 
 
 _NAME = "\x00"
+# a particle after a quantity's name, made neutral again so that repeats on other names group together
+_NEUTRAL = {"이": "이(가)", "가": "이(가)", "을": "을(를)", "를": "을(를)", "은": "은(는)", "는": "은(는)",
+            "과": "과(와)", "와": "과(와)", "으로": "(으)로", "로": "(으)로"}
 
 
 def notes(rows: list[dict], lang: str) -> list[Note]:
@@ -214,12 +218,13 @@ def notes(rows: list[dict], lang: str) -> list[Note]:
             continue
         check = bound(r["check"])
         text = _message(r, lang)
-        key = (_code(r), text.replace(f"`{check}`", _NAME))
+        key = (_code(r), re.sub(rf"`{re.escape(check)}`(으로|이|가|을|를|은|는|과|와|로)?",
+                                lambda m: _NAME + _NEUTRAL.get(m.group(1) or "", ""), text))
         found.setdefault(key, Note(key[0], text)).checks.append(check)
     out = []
     for (code, generic), note in found.items():
         if len(note.checks) > 1:
-            text = generic.replace(_NAME, T[lang]["these"])
+            text = particles(generic.replace(_NAME, T[lang]["these"]))
             note.text = text[:1].upper() + text[1:]
         out.append(note)
     return out
