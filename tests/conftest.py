@@ -85,19 +85,16 @@ FRESH_SEED = 123456789
 
 
 def grade_in_process(nb, reference=None):
-    """Records of a notebook graded as the batch grader does (official run, then fresh data, with
-    the cells that raised), but executed in this process: fast, and for tests only."""
-    from autograder.engine.grading import grade_submission
-    from autograder.engine.raised import check_cells, from_run
+    """Records of a notebook graded by the production path (judge.assess: official run, fresh data,
+    the judge), with the in-process runner: fast, and for our own notebooks only."""
+    return assess_in_process(nb, reference)[0].records
+
+
+def assess_in_process(nb, reference=None):
+    """(verdict, runs) of a notebook assessed as the batch grader assesses it, run in this process."""
+    from autograder.judge.assess import InProcess, Limits, assess
     from autograder.judge.expected import expected_values
-    from autograder.run.execute import run_cells
-    from autograder.run.protocol import CellError
-    from autograder.run.reseed import reseed
 
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    errors = []
-    official = run_cells(cells, on_error=lambda i, e: errors.append(
-        CellError(i, type(e).__name__, str(e), skipped=type(e).__name__ == "Skipped")))
-    again = reseed(cells, FRESH_SEED)
-    return grade_submission(official, run_cells(again) if again else None, reference or expected_values(),
-                            expected_values(FRESH_SEED), from_run(cells, errors), check_cells(cells), cells)
+    return assess(cells, InProcess(), Limits(timeout=60, memory_mb=2048), draw=lambda: expected_values(FRESH_SEED),
+                  reference=reference)

@@ -20,8 +20,6 @@ reads for itself from the notebook, never from the grader:
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import multiprocessing
 import os
 import re
@@ -49,26 +47,11 @@ def _notebook(key: str):
 
 
 def _grade(key: str):
-    from conftest import FRESH_SEED
+    from conftest import assess_in_process
 
-    from autograder.engine.grading import grade_submission
-    from autograder.engine.raised import check_cells, from_run
-    from autograder.judge.expected import expected_values
-    from autograder.run.execute import run_cells
-    from autograder.run.protocol import CellError
-    from autograder.run.reseed import reseed
-
-    cells = [c.source for c in _notebook(key).cells if c.cell_type == "code"]
-    errors: list = []
-    with contextlib.redirect_stdout(io.StringIO()):
-        official = run_cells(cells, on_error=lambda i, e: errors.append(CellError(i, type(e).__name__, str(e))))
-        again = reseed(cells, FRESH_SEED)
-        fresh = run_cells(again) if again else None
-    kwargs = {"cells": cells} if "cells" in grade_submission.__code__.co_varnames else {}
-    records = grade_submission(official, fresh, expected_values(), expected_values(FRESH_SEED),
-                               from_run(cells, errors), check_cells(cells), **kwargs)
-    said = [(r.question, r.check, r.hidden, str(r.mistake), dict(r.message)) for r in records if r.mistake]
-    return key, cells, [(e.cell, e.type, e.message) for e in errors], said
+    verdict, runs = assess_in_process(_notebook(key))
+    said = [(r.question, r.check, r.hidden, str(r.mistake), dict(r.message)) for r in verdict.records if r.mistake]
+    return key, runs.cells, [(e.cell, e.type, e.message) for e in runs.official.errors], said
 
 
 @pytest.fixture(scope="module")

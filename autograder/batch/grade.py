@@ -25,11 +25,10 @@ from autograder.batch.manual import MANUAL, ManualError, written_answers
 from autograder.batch.manual import update as update_manual
 from autograder.batch.results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
 from autograder.batch.submissions import Submission, collect, unique_stems
-from autograder.judge import Verdict, judge
+from autograder.judge import Verdict
+from autograder.judge.assess import Limits, judge_runs, run_both
 from autograder.run.notebook import InvalidNotebook, code_cells
 from autograder.run.pool import Worker, WorkerError, keep, start
-from autograder.run.protocol import Job
-from autograder.run.reseed import reseed
 from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
 
 
@@ -153,9 +152,10 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     spare: queue.Queue = queue.Queue()
     for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
         spare.put(start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers, confine=options.confine))
-    from autograder.judge.expected import computed, expected_values, fresh_reference
+    from autograder.judge.expected import computed, expected_values
 
     reference = computed(expected_values())
+    limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb)
     jobs: queue.Queue = queue.Queue()
     for sub in todo:
         jobs.put(sub)
@@ -180,33 +180,14 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
             item = judged.get()
             if item is None:
                 return
-            sub, official, fresh, fresh_ref, dropped, cells = item
-            verdict = judge(official, fresh, reference, fresh_ref, cells)
+            sub, runs = item
+            verdict = judge_runs(runs, reference)
             try:
-                finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in official.errors],
-                                  output=official.output, seconds=round(official.seconds + (fresh.seconds if fresh else 0), 3),
-                                  fresh_seed=fresh_ref.seed, dropped_answers=dropped))
+                finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in runs.official.errors],
+                                  output=runs.official.output, seconds=runs.seconds,
+                                  fresh_seed=runs.fresh_reference.seed, dropped_answers=runs.dropped))
             except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
                 log(escape.terminal(f"{sub.source}: its result could not be written ({e})"))
-
-    def grade_one(sub: Submission, cells: list[str], worker: Worker) -> tuple | None:
-        """Run one submission (official run, then fresh data), or None if the worker died."""
-        dropped = worker.dropped
-        job = Job(job=sub.stem, run=0, cells=cells, timeout=options.timeout, memory_mb=options.memory_mb)
-        if not worker.send(job):
-            return None
-        fresh_ref = fresh_reference()  # drawn here, while the official run goes on: it never reaches that run
-        official = worker.receive(job)
-        if official is None:
-            return None
-        again = reseed(cells, fresh_ref.seed)
-        fresh = None
-        if again is not None and not official.retire:  # a worker that retired runs nothing more
-            fresh = worker.run(Job(job=sub.stem, run=1, cells=again, timeout=options.timeout,
-                                   memory_mb=options.memory_mb))
-            if fresh is None:
-                return None
-        return sub, official, fresh, fresh_ref, worker.dropped - dropped, cells  # dropped: answers for other jobs
 
     def slot() -> None:
         worker: Worker | None = None
@@ -243,7 +224,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                         log(f"warning: runs are not in worlds of their own here ({worker.why_not_confined}); "
                             "the sandbox and the older per-run clean-up still apply (README: Isolation)")
                 try:
-                    ran = grade_one(sub, cells, worker)
+                    ran = run_both(cells, worker, limits, sub.stem)
                 except Exception as e:  # noqa: BLE001 - never a lost row
                     worker.close()
                     worker = None
@@ -256,7 +237,7 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
                     worker = None
                     finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
                     continue
-                judged.put(ran)
+                judged.put((sub, ran))
                 if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
                     worker.close()
                     worker = None

@@ -66,6 +66,7 @@ class SandboxedGrading(AbstractOtterPlugin):
                 self.worker = Worker(sandbox=True, child_uid=CHILD_UID if os.geteuid() == 0 else None)
             except WorkerError as e:
                 self.problem = str(e)
+        from autograder.judge import assess  # noqa: F401  (loaded now: the judge's folder is removed below)
         from autograder.judge.expected import computed, expected_values
 
         self.reference = computed(expected_values())
@@ -86,20 +87,13 @@ class SandboxedGrading(AbstractOtterPlugin):
         return nbformat.v4.new_notebook()
 
     def _run_both(self) -> None:
-        from autograder.judge.expected import fresh_reference
+        from autograder.judge.assess import Limits, run_both
         from autograder.run.pool import WorkerError
-        from autograder.run.protocol import Job
-        from autograder.run.reseed import reseed
 
         worker = self.worker
         try:
-            official = worker.run(Job("submission", 0, self.cells, **self.limits))
-            self.fresh = fresh_reference()  # drawn only now: the official run never held it
-            again = reseed(self.cells, self.fresh.seed)
-            fresh = (worker.run(Job("submission", 1, again, **self.limits))
-                     if again and official and not official.retire else None)
-            self.runs = (official, fresh)
-            if official is None or (again and fresh is None and not official.retire):
+            self.runs = run_both(self.cells, worker, Limits(**self.limits))
+            if self.runs is None:
                 self.problem = "the grading worker died while running this notebook"
         except WorkerError as e:
             self.problem = str(e)
@@ -109,7 +103,8 @@ class SandboxedGrading(AbstractOtterPlugin):
             worker.close()
 
     def after_grading(self, results):
-        from autograder.judge import Verdict, judge
+        from autograder.judge import Verdict
+        from autograder.judge.assess import judge_runs
 
         results._catastrophic_error = None  # the kernel ran nothing of the student's
         if self.running is not None:
@@ -119,7 +114,7 @@ class SandboxedGrading(AbstractOtterPlugin):
         elif self.runs is None or self.problem:
             verdict = Verdict("crashed", self.problem or "the notebook did not run")
         else:
-            verdict = judge(*self.runs, self.reference, self.fresh, self.cells)
+            verdict = judge_runs(self.runs, self.reference)
         reveal = self.plugin_config.get("reveal", "hints") if isinstance(self.plugin_config, dict) else "hints"
         by_case = {(r.question, r.check + (" (hidden)" if r.hidden else "")): r for r in verdict.records}
         for name, test_file in results.results.items():
