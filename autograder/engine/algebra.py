@@ -49,9 +49,19 @@ def identify_loss(value: float, y: np.ndarray, yhat: np.ndarray, close) -> tuple
             return name, df(y, yhat)
     mse = LOSSES["mse"][0](y, yhat)
     c = float(value) / mse if mse else float("nan")
-    if np.isfinite(c) and c > 0:  # c × the MSE for one c: whether c is a constant, both runs tell (grading)
+    if is_factor(c):  # c × the MSE for one c: whether c is a constant, both runs tell (grading)
         return "scaled_mse", c * LOSSES["mse"][1](y, yhat)
     return None
+
+
+# a factor of the scaled MSE: far enough from 1 to be told from the MSE at the comparator's tolerance,
+# and from 0 and infinity so that its gradient is told from zero (a loss times 1e-9 has a gradient of
+# about 0: "right given the student's loss" would then credit doing nothing)
+FACTORS = (1e-3, 1e3)
+
+
+def is_factor(c: float) -> bool:
+    return bool(np.isfinite(c) and FACTORS[0] <= c <= FACTORS[1] and abs(c - 1.0) > 1e-3)
 
 
 def loss(variant: str, y: np.ndarray, yhat: np.ndarray) -> float:

@@ -18,8 +18,6 @@ from typing import Any
 
 import torch
 
-from autograder.engine.roles import UNSEEN
-
 MAX_ELEMENTS = 20_000  # yhat has 100 elements; anything far bigger is a mistake, not an answer
 
 _ABSENT = object()
@@ -94,8 +92,6 @@ def capture_value(value: Any) -> dict[str, Any]:
     kind = _TYPE(value)
     if value is _ABSENT:
         return {"kind": "missing"}
-    if value is UNSEEN:
-        return {"kind": "unseen"}
     if value is Ellipsis:
         return {"kind": "ellipsis"}
     if value is None:
@@ -148,6 +144,6 @@ def capture(env: dict[str, Any], names: list[str], memo: dict | None = None,
         except Exception as e:  # a broken object is the student's mistake, not a grader crash
             out[name] = {"kind": "other", "type": _TYPE(value).__name__, "error": str(e)[:200]}
     for name, where in (found or {}).items():  # the object found by its role: where it was (engine/roles.py)
-        if name in out and out[name].get("kind") in ("module", "optimizer", "unseen"):
+        if name in out and out[name].get("kind") in ("module", "optimizer"):
             out[name] = {**out[name], "found": where}
     return out

@@ -79,18 +79,25 @@ def _graded_code(cells: tuple[str, ...], indices: tuple[int, ...]) -> str:
 class Facts:
     source: Callable[[], str] | None = None  # makes the graded code when a claim needs it; None: not known
     flags: set[str] = field(default_factory=set)
+    # makes all the code before the question's check: what a claim that a call is absent is checked against
+    before: Callable[[], str] | None = None
 
     @functools.cached_property
     def code(self) -> str | None:
         return None if self.source is None else self.source()
 
-    def has(self, call: str) -> bool | None:
+    @functools.cached_property
+    def everything(self) -> str | None:
+        return self.code if self.before is None else self.before()
+
+    def has(self, call: str, code: str | None = None) -> bool | None:
         """Whether the graded code calls `call` ("step", or "optmz5.step" on that receiver); None: unknown."""
-        if self.code is None:
+        code = self.code if code is None else code
+        if code is None:
             return None
         receiver, _, name = call.rpartition(".")
         who = rf"\b{re.escape(receiver)}\s*\.\s*" if receiver else r"(?<![\w])"
-        return re.search(rf"{who}{re.escape(name)}\s*\(", self.code) is not None
+        return re.search(rf"{who}{re.escape(name)}\s*\(", code) is not None
 
     def confirm(self, way, fields: dict) -> bool:
         """Every claim of `way` (a mistakes.Says) holds; a claim that cannot be checked does not."""
@@ -99,7 +106,7 @@ class Facts:
 
         try:
             calls = [self.has(name(c)) for c in way.calls]
-            lacks = [self.has(name(c)) for c in way.lacks]
+            lacks = [self.has(name(c), self.everything) for c in way.lacks]  # absent from all the code before
         except (KeyError, IndexError, ValueError):
             return False
         return (all(c is True for c in calls) and all(c is False for c in lacks)

@@ -29,11 +29,11 @@ def _snapshot(question: str, env: dict[str, Any]) -> dict[str, Any]:
         tracker.after_cell(env, index)
         if spec.roles:
             view, found = resolve(spec.roles, env, tracker, question, index)
-    except Exception:  # noqa: BLE001 - a broken object: the template's names, as before
+    except BaseException:  # noqa: BLE001 - a broken object: the template's names, as before
         view, found = {}, {}
     if not tracker.marks or tracker.marks[-1][0] != question:
         tracker.marks.append((question, index))
-    return capture({**env, **view} if view else env, list(spec.names), found=found)
+    return capture({**env, **view} if view else env, [*spec.names, *(n for n in view if "@" in n)], found=found)
 
 
 def run_check(question: str, quantity: str, env: dict[str, Any], reference: Any = None) -> None:

@@ -58,6 +58,9 @@ class _Shell:
             if target and target.isidentifier():
                 self.env[target] = _Captured(out.getvalue(), err.getvalue())
             return None
+        if name == "timeit":  # as IPython runs it: names it binds stay in the timing's own scope
+            exec(compile(transform(str(cell)), "<magic>", "exec"), self.env, {})
+            return None
         self._run(str(cell))
         return None
 
@@ -133,13 +136,27 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
 
     def take(question: str, index: int) -> None:
         spec = QUESTIONS[question]
-        view, found = resolve(spec.roles, env, tracker, question, index) if spec.roles else ({}, {})
+        try:
+            view, found = resolve(spec.roles, env, tracker, question, index) if spec.roles else ({}, {})
+        except BaseException:  # noqa: BLE001 - a student's object broke the search: the template's names
+            view, found = {}, {}
         scope = {**env, **view} if view else env
-        snapshots[question] = capture(scope, list(spec.names), memo, found)
+        snapshots[question] = capture(scope, [*spec.names, *(n for n in view if "@" in n)], memo, found)
         tracker.marks.append((question, index))
         if on_snapshot:
             on_snapshot(question, snapshots[question])
 
+    try:
+        _run(sources, env, current, tracker, take, on_error)
+    finally:
+        tracker.close()
+    for name in QUESTIONS:
+        if name not in snapshots:
+            take(name, len(sources))
+    return snapshots
+
+
+def _run(sources: list[str], env: dict, current: dict, tracker: Tracker, take, on_error) -> None:
     for index, source in enumerate(sources):
         if is_otter_cell(source):
             continue
@@ -152,11 +169,7 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
                 on_error(index, exc)
         try:
             tracker.after_cell(env, index)
-        except Exception:  # noqa: BLE001 - a broken object: the roles fall back to the template's names
+        except BaseException:  # noqa: BLE001 - a broken object: the roles fall back to the template's names
             pass
         for q in checked:
             take(q, index)
-    for name in QUESTIONS:
-        if name not in snapshots:
-            take(name, len(sources))
-    return snapshots

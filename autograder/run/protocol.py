@@ -22,7 +22,7 @@ MAX_ERROR_TEXT = 1000  # characters of a cell's error message: enough to quote i
 MAX_ELEMENTS = 20_000  # numbers in one captured value (capture.MAX_ELEMENTS)
 MAX_NAMES = 64  # names in one snapshot
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
-KINDS = ("missing", "ellipsis", "none", "tensor", "module", "optimizer", "number", "array", "other", "same", "unseen")
+KINDS = ("missing", "ellipsis", "none", "tensor", "module", "optimizer", "number", "array", "other", "same")
 
 
 class ProtocolError(ValueError):
@@ -79,15 +79,13 @@ def value(v: Any, depth: int = 0) -> dict[str, Any]:
     if not isinstance(v, dict) or v.get("kind") not in KINDS or depth > 2:
         raise ProtocolError("a captured value of unknown form")
     out = _value(v, depth)
-    if "found" in v and v["kind"] in ("module", "optimizer", "unseen"):
+    if "found" in v and v["kind"] in ("module", "optimizer"):
         out["found"] = found(v["found"])
     return out
 
 
 def _value(v: dict, depth: int) -> dict[str, Any]:
     kind = v["kind"]
-    if kind == "unseen":
-        return {"kind": "unseen"}
     if kind in ("missing", "ellipsis", "none"):
         out: dict[str, Any] = {"kind": kind}
         if "path" in v:

@@ -164,7 +164,7 @@ def _scaled(value, own, expected):
     if expected is None:
         return next((_factor(c) for c in algebra.scale_factors(own["y"].size) if _close(value, c * mse)), None)
     c = float(value.reshape(-1)[0]) / mse
-    return _factor(c) if np.isfinite(c) and c > 0 and not np.isclose(c, 1.0, rtol=1e-3) else None
+    return _factor(c) if algebra.is_factor(c) else None
 
 
 def _loop_factor(value, own) -> float | None:
@@ -189,7 +189,7 @@ def _loop_factor(value, own) -> float | None:
             a, b = lo + 0.382 * (hi - lo), lo + 0.618 * (hi - lo)
             lo, hi = (lo, b) if miss(a) < miss(b) else (a, hi)
         c = (lo + hi) / 2
-        if not np.isclose(c, 1.0, rtol=1e-3) and _close(value, run(LR * c), LOOP_TOL):
+        if algebra.is_factor(c) and _close(value, run(LR * c), LOOP_TOL):
             return c
     return None
 
@@ -502,9 +502,6 @@ FOLLOWS_FROM = {
 }
 
 PASSED = {"ko": "통과했습니다.", "en": "Passed."}
-# a loop graded by the weights it left, its optimizer out of sight (a function's local)
-UNSEEN_OPTIMIZER = {"ko": "(optimizer를 찾을 수 없어 그 설정은 확인하지 못했고, 학습된 가중치로만 채점했습니다.)",
-                    "en": "(Its optimizer was out of sight, so its settings were not checked: the trained weights were.)"}
 CARRIED = {
     "ko": "앞 단계의 값이 틀렸지만, 그 값으로부터 이 단계는 맞게 계산했습니다 (점수 인정).",
     "en": "An earlier value was wrong, but this step is right given it (credit carried forward).",
