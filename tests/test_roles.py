@@ -9,6 +9,7 @@ import re
 import mutants
 import nbformat
 from conftest import grade_in_process
+from test_isolation import needs_bwrap
 
 LOOP_CELL = "누적되는 기울기값 방지"
 
@@ -127,3 +128,25 @@ def test_the_kernels_check_finds_the_loop_model_by_its_role():
             exec(source, env)
     assert isinstance(env["my_model"], torch.nn.Linear)
     in_kernel.run_check("loop", "net", env)  # raises AssertionError with the feedback if it fails
+
+
+@needs_bwrap
+def test_the_red_teams_notebooks_get_their_fair_totals_in_a_sandboxed_batch(tmp_path):
+    """tests/role_attacks.py: points gained without the work (an optimizer out of sight, a loss times
+    1e-9, a decoy model), correct notebooks organised in ways the search once missed, and objects that
+    attack the search itself. Untrusted: graded only in the sandboxed batch grader."""
+    import json
+
+    import role_attacks
+
+    from autograder.batch.grade import Options, grade
+
+    (tmp_path / "in").mkdir()
+    built = role_attacks.notebooks()
+    assert set(built) == set(role_attacks.FAIR)
+    for name, nb in built.items():
+        nbformat.write(nb, tmp_path / "in" / f"{name}.ipynb")
+    grade([str(tmp_path / "in")], tmp_path / "out", Options(jobs=2, timeout=60), log=lambda m: None)
+    got = {p.stem: json.loads(p.read_text())["score"] for p in (tmp_path / "out" / "results").glob("*.json")}
+    unfair = {n: (got.get(n), fair) for n, fair in role_attacks.FAIR.items() if got.get(n) != fair}
+    assert not unfair, unfair

@@ -50,8 +50,9 @@ class Grader:
 
     def __init__(self, snapshots: dict[str, dict[str, Any]], reference: Any | None = None,
                  raised: list[Raised] = (), check_cells: dict[str, int] | None = None, current: str | None = None,
-                 cells: list[str] | None = None):
+                 cells: list[str] | None = None, alternates: bool = True):
         self.snapshots = snapshots
+        self.alternates = alternates  # try the other candidates of a role when the likeliest fails
         self.cells = cells  # the notebook's code cells, when known: what messages are checked against
         self.reference = reference
         self.data = reference.data if reference is not None else None  # the grader's data for this run
@@ -67,9 +68,10 @@ class Grader:
     def grade(self, q: Quantity) -> Record:
         if q.key not in self._done:
             record = self._grade(q)
-            for other in ([] if record.passed else _alternates(self.snapshots, q.question)):
+            for other in ([] if record.passed or not self.alternates else _alternates(self.snapshots, q.question)):
                 # another model the question's part trained (engine/roles.py): the answer may be that one
-                again = Grader(other, self.reference, self.raised, self.check_cells, self.current, self.cells).grade(q)
+                again = Grader(other, self.reference, self.raised, self.check_cells, self.current, self.cells,
+                               alternates=False).grade(q)
                 if again.passed:
                     record = again
                     break
