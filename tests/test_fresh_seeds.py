@@ -91,11 +91,6 @@ def outcomes():
     return found
 
 
-def test_every_seed_is_tried_on_several_mutants():
-    tried = [seed for name in NOTEBOOKS if name not in CONTROLS for seed in seeds_of(name, list(range(SEEDS)))]
-    assert min(tried.count(seed) for seed in range(SEEDS)) >= 6
-
-
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_an_honest_notebook_gets_the_same_grade_on_every_fresh_seed(outcomes, name):
     by_seed = outcomes[name]

@@ -104,8 +104,16 @@ def test_batch_control_scores_exactly_what_it_earns(batch, name):
 
 
 def test_controls_earn_full_marks_and_the_blank_nothing():
+    """The controls' expectations are the grader's: the solution and the lecture's code earn every point,
+    the blank nothing (graded here by the production path, in process: they are our own notebooks)."""
+    import nbformat
+    from conftest import EXAMPLES, grade_in_process
+
     assert EXPECTED["control_solution"] == EXPECTED["control_lecture"] == total_points() == 60
     assert EXPECTED["control_blank"] == 0
+    for control, example in EXAMPLE_OF.items():
+        records = grade_in_process(nbformat.read(EXAMPLES / f"{example}.ipynb", as_version=4))
+        assert sum(r.points for r in records) == EXPECTED[control], control
 
 
 def test_batch_redrawn_noise_keeps_the_predictions_and_nothing_that_uses_y(batch):

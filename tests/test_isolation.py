@@ -77,6 +77,7 @@ for folder in ("/dev/shm", "/tmp", "/var/tmp", os.path.dirname(os.getcwd()), os.
     try:
         with open(os.path.join(folder, "planted-by-a"), "w") as f:
             f.write("x")
+        print("PLANTED-IN", folder)
     except OSError:
         pass
 """
@@ -93,6 +94,7 @@ PLANT_SYSV = f"""
 import ctypes
 libc = ctypes.CDLL(None)
 shmid = libc.shmget({SYSV_KEY}, 4096, 0o1000 | 0o666)
+print("PLANTED-SEGMENT" if shmid != -1 else "NO-SEGMENT")
 """
 LOOK_SYSV = f"""
 import ctypes
@@ -179,6 +181,7 @@ def test_files_left_by_one_submission_are_not_seen_by_the_next(tmp_path, sandbox
         assert "/tmp" not in plant and "for folder in (os.path.dirname" in plant
     rows, _ = batch(tmp_path, {"a_planter": blank_with(plant), "b_looker": blank_with(look)}, sandbox=sandbox)
     assert rows["a_planter"]["status"] == rows["b_looker"]["status"] == "graded"
+    assert "PLANTED-IN" in rows["a_planter"]["output"]  # the planting worked: the looker had something to find
     assert "SAW-PLANTED-FILE" not in rows["b_looker"]["output"]
 
 
@@ -211,7 +214,7 @@ def test_identical_bytes_from_two_students_are_two_rows_after_an_interrupted_rer
         assert sorted(r["submission"] for r in csv.DictReader(f)) == ["hw04", "hw04-2"]
 
 
-def test_a_batch_with_a_row_missing_exits_non_zero_and_names_it(tmp_path, monkeypatch):
+def test_a_batch_with_a_row_missing_exits_non_zero_and_names_it(tmp_path, monkeypatch, capsys):
     import autograder.batch.grade
     from autograder.cli import main
 
@@ -226,6 +229,10 @@ def test_a_batch_with_a_row_missing_exits_non_zero_and_names_it(tmp_path, monkey
     code = main(["grade", str(EXAMPLES / "solution.ipynb"), str(EXAMPLES / "wrong_lr.ipynb"),
                  "--out", str(tmp_path / "out"), "--no-sandbox", "--jobs", "1"])
     assert code == 1
+    said = capsys.readouterr()
+    named = [line for line in said.err.splitlines() if "not in the results" in line]
+    assert named and "wrong_lr.ipynb" in named[0], said.err[-2000:]  # named, not only counted
+    assert "solution.ipynb" not in named[0]
 
 
 def test_without_bubblewrap_grade_refuses_unless_told(tmp_path):
@@ -251,6 +258,7 @@ def test_the_sandbox_works_through_a_symlinked_venv(tmp_path):
 def test_shared_memory_left_by_one_submission_is_gone_for_the_next(tmp_path):
     rows, _ = batch(tmp_path, {"a_planter": blank_with(PLANT_SYSV), "b_looker": blank_with(LOOK_SYSV)})
     assert rows["a_planter"]["status"] == rows["b_looker"]["status"] == "graded"
+    assert "PLANTED-SEGMENT" in rows["a_planter"]["output"]  # the planting worked
     assert "SAW-PLANTED-SEGMENT" not in rows["b_looker"]["output"]
 
 

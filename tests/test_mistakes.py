@@ -108,6 +108,7 @@ def test_points_policy_is_one_setting(reference_values, monkeypatch):
     monkeypatch.setattr(questions, "CARRY_FORWARD", 0.5)
     records = records_of("broadcast", reference_values)
     carried = [r for r in records if r.carried_forward]
+    assert carried, "the broadcast slip carries credit forward: the policy has something to act on"
     assert sum(r.points for r in records) == full - 0.5 * sum(r.max_points for r in carried)
     monkeypatch.setattr(questions, "CARRY_FORWARD", 0.0)
     assert sum(r.points for r in records_of("broadcast", reference_values)) == full - sum(r.max_points for r in carried)
@@ -140,7 +141,7 @@ def test_codes_and_kinds_are_enums_shared_by_the_catalogue_and_the_questions():
     from autograder.engine.own import IMPLIED
     from autograder.spec.codes import Code, Kind
 
-    assert set(CATALOGUE) == set(Code) and all(m.code is code for code, m in CATALOGUE.items())
+    assert set(CATALOGUE) == set(Code) and all(type(code) is Code and type(m.code) is Code for code, m in CATALOGUE.items())
     assert all(isinstance(kind, Kind) for m in CATALOGUE.values() for kind in m.kinds)
     assert all(isinstance(q.kind, Kind) for q in QUANTITIES.values())
     assert set(IMPLIED) <= set(Kind)
