@@ -14,8 +14,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 GOLDEN = Path(__file__).resolve().parent / "golden"
 VARYING = ("seconds", "fresh_seed", "dropped_answers", "file")
 
@@ -51,8 +49,9 @@ def update() -> None:
     import tempfile
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from autograder.batch.grade import Options, grade
     from conftest import EXAMPLES
+
+    from autograder.batch.grade import Options, grade
 
     with tempfile.TemporaryDirectory() as tmp:
         grade([str(EXAMPLES)], Path(tmp) / "out", Options(jobs=2, timeout=20, memory_mb=1024, otter_csv=True),
