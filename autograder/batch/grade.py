@@ -125,6 +125,14 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     if options.sandbox and bwrap_problem():
         raise WorkerError(f"{NO_SANDBOX}\n({bwrap_problem()})")
     out.mkdir(parents=True, exist_ok=True)
+    todo = _plan(submissions, out, options, log)
+    scheduler = Scheduler(todo, out, options, log)
+    interrupted = scheduler.run()
+    return _wrap_up(submissions, out, options, log, interrupted, scheduler.start_failures)
+
+
+def _plan(submissions: list[Submission], out: Path, options: Options, log: Callable[[str], None]) -> list[Submission]:
+    """What to grade, given the results already in `out` (resume): says what it skips, replaces and adds."""
     refused: list[str] = []
     before = load_results(out, refused)
     for line in refused:
@@ -145,129 +153,160 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
         log(f"{replaced} submission(s) graded before in {out} (same file and student) are graded again: their rows are replaced")
     if len(todo) - replaced and before:
         log(f"{len(todo) - replaced} submission(s) new to {out}: added beside the {len(before)} already there")
-    slots = max(1, min(options.jobs, len(todo) or 1))
-    progress = Progress(len(todo))
-    if todo:
-        progress.spin()
-    spare: queue.Queue = queue.Queue()
-    for _ in range(slots if todo else 0):  # they warm up while torch is imported and the reference computed
-        spare.put(start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers, confine=options.confine))
-    from autograder.judge.expected import computed, expected_values
+    return todo
 
-    reference = computed(expected_values())
-    limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb)
-    jobs: queue.Queue = queue.Queue()
-    for sub in todo:
-        jobs.put(sub)
-    lock = threading.Lock()
-    stop = threading.Event()
-    live: list[Worker] = []
-    start_failures: list[str] = []
-    warned = threading.Event()
 
-    def finish(result: dict[str, Any]) -> None:
-        write_result(out, result)
-        with lock:
-            progress.update(result)
+class Scheduler:
+    """Runs submissions on `jobs` slots, each with a warm worker, and judges them on a thread of its
+    own while the slots go on; writes each result as soon as it is known."""
 
-    def done_with(worker: Worker) -> None:
-        keep(worker) if options.keep_workers and not stop.is_set() else worker.close()
+    def __init__(self, todo: list[Submission], out: Path, options: Options, log: Callable[[str], None]):
+        from autograder.judge.expected import computed, expected_values
 
-    judged: queue.Queue = queue.Queue()  # the workers go on to the next notebook while this one is judged
+        self.out, self.options, self.log = out, options, log
+        self.slots = max(1, min(options.jobs, len(todo) or 1))
+        self.progress = Progress(len(todo))
+        if todo:
+            self.progress.spin()
+        self.spare: queue.Queue = queue.Queue()
+        for _ in range(self.slots if todo else 0):  # they warm up while torch is imported and the reference computed
+            self.spare.put(self._start())
+        self.reference = computed(expected_values())
+        self.limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb)
+        self.jobs: queue.Queue = queue.Queue()
+        for sub in todo:
+            self.jobs.put(sub)
+        self.judged: queue.Queue = queue.Queue()  # the workers go on to the next notebook while this one is judged
+        self.lock, self.stop, self.warned = threading.Lock(), threading.Event(), threading.Event()
+        self.live: list[Worker] = []
+        self.start_failures: list[str] = []
 
-    def judge_all() -> None:
+    def run(self) -> bool:
+        """Grade every submission; True when Ctrl-C cut it short (what finished is kept)."""
+        threads = [threading.Thread(target=self._slot, daemon=True) for _ in range(self.slots)]
+        judge_thread = threading.Thread(target=self._judge_all, daemon=True)
+        judge_thread.start()
+        interrupted = False
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+            self.stop.set()
+            for w in list(self.live):
+                w.close()
+            self.log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
+            for t in threads:  # their workers are gone, so they end at once; none may die inside torch at exit
+                t.join(30)
+        self.judged.put(None)
+        while judge_thread.is_alive():  # what ran to the end is judged and written, even after Ctrl-C
+            judge_thread.join(0.2)
+        while not self.spare.empty():
+            self._done_with(self.spare.get_nowait())
+        return interrupted
+
+    def _start(self) -> Worker:
+        o = self.options
+        return start(o.sandbox, scratch=o.scratch, reuse=o.keep_workers, confine=o.confine)
+
+    def _finish(self, result: dict[str, Any]) -> None:
+        write_result(self.out, result)
+        with self.lock:
+            self.progress.update(result)
+
+    def _done_with(self, worker: Worker) -> None:
+        keep(worker) if self.options.keep_workers and not self.stop.is_set() else worker.close()
+
+    def _judge_all(self) -> None:
+        """The judge's thread: each submission's runs → its verdict → its result file."""
         while True:
-            item = judged.get()
+            item = self.judged.get()
             if item is None:
                 return
             sub, runs = item
-            verdict = judge_runs(runs, reference)
+            verdict = judge_runs(runs, self.reference)
             try:
-                finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in runs.official.errors],
-                                  output=runs.official.output, seconds=runs.seconds,
-                                  fresh_seed=runs.fresh_reference.seed, dropped_answers=runs.dropped))
+                self._finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in runs.official.errors],
+                                        output=runs.official.output, seconds=runs.seconds,
+                                        fresh_seed=runs.fresh_reference.seed, dropped_answers=runs.dropped))
             except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
-                log(escape.terminal(f"{sub.source}: its result could not be written ({e})"))
+                self.log(escape.terminal(f"{sub.source}: its result could not be written ({e})"))
 
-    def slot() -> None:
+    @staticmethod
+    def _read(sub: Submission) -> list[str]:
+        """The submission's code cells (and its written answers); a reason in `sub.problem` if none."""
+        try:
+            if not sub.problem:
+                cells = code_cells(sub.data)
+                sub.answers = written_answers(json.loads(sub.data))
+                return cells
+        except InvalidNotebook as e:
+            sub.problem = str(e)
+        except Exception as e:  # noqa: BLE001 - never a lost row
+            sub.problem = f"the notebook could not be read ({type(e).__name__})"
+        return []
+
+    def _worker(self) -> Worker | None:
+        """A ready worker for a slot (a spare one first); None when none can start (the batch stops)."""
+        try:
+            worker = (self.spare.get_nowait() if not self.spare.empty() else self._start()).ready()
+        except WorkerError as e:
+            self.start_failures.append(str(e))
+            self.stop.set()
+            return None
+        self.live.append(worker)
+        if self.options.confine and not worker.confined and not self.warned.is_set():
+            self.warned.set()
+            self.log(f"warning: runs are not in worlds of their own here ({worker.why_not_confined}); "
+                     "the sandbox and the older per-run clean-up still apply (README: Isolation)")
+        return worker
+
+    def _slot(self) -> None:
+        """One slot: takes submissions until none is left, runs both runs of each on its worker."""
         worker: Worker | None = None
         try:
-            while not stop.is_set():
+            while not self.stop.is_set():
                 try:
-                    sub = jobs.get_nowait()
+                    sub = self.jobs.get_nowait()
                 except queue.Empty:
                     return
-                cells: list[str] = []
-                try:
-                    if not sub.problem:
-                        cells = code_cells(sub.data)
-                        sub.answers = written_answers(json.loads(sub.data))
-                except InvalidNotebook as e:
-                    sub.problem = str(e)
-                except Exception as e:  # noqa: BLE001 - never a lost row
-                    sub.problem = f"the notebook could not be read ({type(e).__name__})"
+                cells = self._read(sub)
                 if sub.problem:
-                    finish(_result_of(sub, Verdict("invalid", sub.problem)))
+                    self._finish(_result_of(sub, Verdict("invalid", sub.problem)))
                     continue
+                worker = worker or self._worker()
                 if worker is None:
-                    try:
-                        worker = (spare.get_nowait() if not spare.empty()
-                                  else start(options.sandbox, scratch=options.scratch, reuse=options.keep_workers,
-                                             confine=options.confine)).ready()
-                    except WorkerError as e:
-                        start_failures.append(str(e))
-                        stop.set()
-                        return
-                    live.append(worker)
-                    if options.confine and not worker.confined and not warned.is_set():
-                        warned.set()
-                        log(f"warning: runs are not in worlds of their own here ({worker.why_not_confined}); "
-                            "the sandbox and the older per-run clean-up still apply (README: Isolation)")
+                    return
                 try:
-                    ran = run_both(cells, worker, limits, sub.stem)
+                    ran = run_both(cells, worker, self.limits, sub.stem)
                 except Exception as e:  # noqa: BLE001 - never a lost row
                     worker.close()
                     worker = None
-                    finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
+                    self._finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
                     continue
-                if stop.is_set():
+                if self.stop.is_set():
                     return
                 if ran is None:  # the worker itself died: its sandbox is gone, start another
                     worker.close()
                     worker = None
-                    finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
+                    self._finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
                     continue
-                judged.put((sub, ran))
+                self.judged.put((sub, ran))
                 if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
                     worker.close()
                     worker = None
         finally:
             if worker:
-                done_with(worker)
+                self._done_with(worker)
 
-    threads = [threading.Thread(target=slot, daemon=True) for _ in range(slots)]
-    judge_thread = threading.Thread(target=judge_all, daemon=True)
-    judge_thread.start()
-    interrupted = False
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            while t.is_alive():
-                t.join(0.2)
-    except KeyboardInterrupt:
-        interrupted = True
-        stop.set()
-        for w in list(live):
-            w.close()
-        log("\ninterrupted: keeping every result finished so far; run the same command again to go on")
-        for t in threads:  # their workers are gone, so they end at once; none may die inside torch at exit
-            t.join(30)
-    judged.put(None)
-    while judge_thread.is_alive():  # what ran to the end is judged and written, even after Ctrl-C
-        judge_thread.join(0.2)
-    while not spare.empty():
-        done_with(spare.get_nowait())
+
+def _wrap_up(submissions: list[Submission], out: Path, options: Options, log: Callable[[str], None],
+             interrupted: bool, start_failures: list[str]) -> dict[str, Any]:
+    """After the runs: manual.csv, grades.csv (and otter's CSV), and the summary with every submission
+    found that has no row."""
     results = load_results(out)
     manual_error = ""
     try:
