@@ -39,7 +39,7 @@ def _otter_run(args) -> int:
             rows.append((Path(nb).name, [scores.get(q) for q in QUESTIONS]))
         except Exception as e:  # one broken notebook must not stop the others
             rows.append((Path(nb).name, f"error: {e}".splitlines()[0]))
-    print(table(rows, list(QUESTIONS), total_points()))
+    print(table(rows, list(QUESTIONS), total_points(), {q: QUESTIONS[q].points for q in QUESTIONS}))
     print("graded by hand on Gradescope: " + ", ".join(f"{q} ({p:g})" for q, p in MANUAL_QUESTIONS.items()))
     return 0
 
@@ -81,7 +81,8 @@ def _grade(args) -> int:
     if args.table:
         rows = [(r["submission"], [r["questions"].get(q) for q in QUESTIONS] if r["status"] != "invalid"
                  else f"invalid: {r['reason']}") for r in load_results(out)]
-        print(table(rows, list(QUESTIONS), next(iter(load_results(out)), {}).get("max_score", 0)))
+        print(table(rows, list(QUESTIONS), next(iter(load_results(out)), {}).get("max_score", 0),
+                    {q: QUESTIONS[q].points for q in QUESTIONS}))
     c = summary["counts"]
     print(f"{summary['results']} results in {out}: " + ", ".join(f"{n} {s}" for s, n in c.items())
           + f"; mean score {summary['mean']:.2f}")

@@ -290,6 +290,19 @@ def test_the_score_table_aligns_hangul_names_by_display_width():
     assert width("김민준") == 6 and width("e\u0301") == 1
 
 
+def test_the_score_table_of_every_question_fits_100_columns_with_long_hangul_names():
+    from autograder.spec.questions import QUESTIONS, total_points
+
+    points = {q: QUESTIONS[q].points for q in QUESTIONS}
+    rows = [("김민준김민준김민준김민준김민준김민준_12349_67894_hw04_제출", [4.0] * len(QUESTIONS)),
+            ("x" * 80, [None] * len(QUESTIONS)), ("invalid one", "invalid: " + "긴 이유 " * 40)]
+    text = table(rows, list(QUESTIONS), total_points(), points)
+    assert max(width(line) for line in text.splitlines()) <= 100, text
+    assert "method1" not in text.splitlines()[0] and " m1 " in text.splitlines()[0]  # short headers, a legend
+    assert "m1..m6: method1..6" in text.splitlines()[-1]
+    assert " data " not in text.splitlines()[0] and " sgd" not in text.splitlines()[0]  # 0-point questions left out
+
+
 def test_grade_prints_its_first_line_before_any_worker_starts(tmp_path, monkeypatch, capsys):
     import autograder.batch.grade
     from autograder.cli import main

@@ -45,19 +45,33 @@ def rjust(text: str, columns: int) -> str:
     return " " * max(0, columns - width(text)) + text
 
 
-def table(rows: list[tuple[str, list[float | None] | str]], questions: list[str], max_total: float) -> str:
-    """rows: (submission, per-question scores in `questions` order, or an error string)."""
-    rows = [(clip(name, MAX_NAME_WIDTH), scores) for name, scores in rows]
+WIDTH = 100  # the table fits a 100-column terminal
+# question -> its column header: short, so that the table fits (the legend under it says what each is)
+SHORT = {**{f"method{m}": f"m{m}" for m in range(1, 7)}, "step3": "s3", "step4": "s4", "homework": "hw"}
+LEGEND = "m1..m6: method1..6 · s3: step3 (backward) · s4: step4 (update) · hw: homework"
+
+
+def table(rows: list[tuple[str, list[float | None] | str]], questions: list[str], max_total: float,
+          points: dict[str, float] | None = None) -> str:
+    """rows: (submission, per-question scores in `questions` order, or an error string). Questions
+    worth no points (`points`) are left out; headers are shortened; names are cut so that every line
+    is at most WIDTH display columns."""
+    keep = [i for i, q in enumerate(questions) if points is None or points.get(q, 1) > 0]
+    shown = [SHORT.get(questions[i], questions[i]) for i in keep]
+    widths = [max(width(h), 4) for h in shown]
+    rest = 2 + 7 + 2 + sum(widths) + 2 * max(len(widths) - 1, 0)
+    limit = max(min(MAX_NAME_WIDTH, WIDTH - rest), 10)
+    rows = [(clip(name, limit), scores) for name, scores in rows]
     name_w = max([width("submission"), *(width(r[0]) for r in rows)])
-    widths = [max(width(q), 5) for q in questions]
-    head = f"{ljust('submission', name_w)}  {'total':>7}  " + "  ".join(rjust(q, w) for q, w in zip(questions, widths))
+    head = f"{ljust('submission', name_w)}  {'total':>7}  " + "  ".join(rjust(h, w) for h, w in zip(shown, widths))
     lines = [head, "-" * width(head)]
     for name, scores in rows:
         if isinstance(scores, str):
-            lines.append(f"{ljust(name, name_w)}  {'—':>7}  {clip(scores, 200)}")
+            lines.append(f"{ljust(name, name_w)}  {'—':>7}  {clip(scores, max(WIDTH - name_w - 11, 10))}")
             continue
         total = sum(s or 0 for s in scores)
-        cells = "  ".join(rjust('—' if s is None else f'{s:g}', w) for s, w in zip(scores, widths))
+        cells = "  ".join(rjust('—' if scores[i] is None else f'{scores[i]:g}', w) for i, w in zip(keep, widths))
         lines.append(f"{ljust(name, name_w)}  {total:>7g}  {cells}")
-    lines.append(f"(max {max_total:g})")
+    lines.append(f"(max {max_total:g}; {LEGEND})" if any(h != questions[i] for h, i in zip(shown, keep))
+                 else f"(max {max_total:g})")
     return "\n".join(lines)
