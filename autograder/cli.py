@@ -120,6 +120,13 @@ def _report(args) -> int:
         except (OSError, ValueError) as e:
             print(f"error: --roster: {e}", file=sys.stderr)
             return 2
+    from autograder.batch.results import load_results
+    from autograder.report.canvas import refusal
+
+    refused = refusal(args.assignment, roster, load_results(out_dir) if out_dir.is_dir() else [], args.new_assignment)
+    if refused:
+        print(escape.terminal(f"error: {refused}\nnothing was written"), file=sys.stderr)
+        return 2
     try:
         out = write_reports(out_dir, lang=args.lang, reveal=args.reveal, roster=roster, assignment=args.assignment,
                             late=late, partial=args.partial)
@@ -133,15 +140,19 @@ def _report(args) -> int:
     print(f"summary       : {out['summary']}")
     print(f"feedback      : {out['feedback']}/<submission>.html, .md and .txt (plain text for LMS comments; "
           f"{out['count']} submissions)")
-    found = ", ".join(f"{n} by {how}" for how, n in canvas["matched_by"].items()) or "none"
-    print(f"Canvas import : {canvas['canvas']} ({canvas['rows']} students, column {canvas['assignment']!r}; "
-          f"placed {found})")
-    if canvas["superseded"]:
-        print(f"                {canvas['superseded']} student(s) had several submissions: the best score is the one in canvas.csv")
-    print(f"not placed    : {canvas['unmatched']} ({canvas['unmatched_rows']} rows: not in canvas.csv)")
     print(f"hand grading  : {out['manual']} (points and comments; a row for any question corrects the grader)")
-    print(f"Canvas comments: {out['canvas_feedback']} (Gradebook > the assignment's menu > Re-Upload Submissions; "
-          f"{len(out['not_zipped'])} not from a Canvas download, named in the summary)")
+    if canvas["rows"] or roster is not None:
+        found = ", ".join(f"{n} by {how}" for how, n in canvas["matched_by"].items()) or "none"
+        print(f"Canvas import : {canvas['canvas']} ({canvas['rows']} students, column {canvas['assignment']!r}; "
+              f"placed {found})")
+        if canvas["superseded"]:
+            print(f"                {canvas['superseded']} student(s) had several submissions: the best score is the one in canvas.csv")
+        print(f"not placed    : {canvas['unmatched']} ({canvas['unmatched_rows']} rows: not in canvas.csv)")
+        print(f"Canvas comments: {out['canvas_feedback']} (Gradebook > the assignment's menu > Re-Upload Submissions; "
+              f"{len(out['not_zipped'])} not from a Canvas download, named in the summary)")
+    else:
+        print(f"Canvas        : none of these {out['count']} submissions came from a Canvas download, so canvas.csv "
+              "has no rows; with a Canvas download, or --roster, it is the file to import")
     for warning in canvas["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
@@ -185,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
                         "or the roster's column of that title)")
     r.add_argument("--late-deduction", metavar="POINTS|PERCENT%", default="",
                    help="taken off a late submission (Canvas's late flag): '5' points or '10%%' of the grade (default: none)")
+    r.add_argument("--new-assignment", action="store_true",
+                   help="let canvas.csv create a new Canvas assignment: without it, a name the roster does not have "
+                        "(or, with no roster, one without its id) is refused before anything is written")
     r.add_argument("--partial", action="store_true",
                    help="also put in canvas.csv students whose hand-graded points are not in yet (their total is partial)")
     r.set_defaults(func=_report)

@@ -363,6 +363,34 @@ def test_report_command_writes_our_canvas_csv_last_and_refuses_a_bad_roster(tmp_
     assert "Student and ID" in capsys.readouterr().err
 
 
+def test_an_assignment_canvas_does_not_have_is_refused_before_anything_is_written(tmp_path, capsys):
+    from autograder.batch.results import write_result
+    from autograder.cli import main
+
+    out = tmp_path / "out"
+    for r in results_of([canvas_download(tmp_path)]):
+        write_result(out, r)
+    before = sorted(p.name for p in out.iterdir())
+    roster = tmp_path / "gradebook.csv"
+    roster.write_text(ROSTER.replace("Section,hw04 (12345),", "Section,hw04 (12345),quiz1 (555),")
+                      .replace(",,60.00,", ",,60.00,10.00,"), encoding="utf-8")
+    # a name the roster has no column for: Canvas would create an assignment
+    assert main(["report", str(out), "--roster", str(roster), "--assignment", "hw4"]) == 2
+    err = capsys.readouterr().err
+    assert "'hw04 (12345)'" in err and "'quiz1 (555)'" in err and "nothing was written" in err
+    assert sorted(p.name for p in out.iterdir()) == before  # no canvas.csv, no pages
+    # no roster, and a name without its id while a submission came from a Canvas download
+    assert main(["report", str(out), "--assignment", "hw04"]) == 2
+    assert "has no Canvas assignment id" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
+    # asked for: written
+    assert main(["report", str(out), "--assignment", "hw4", "--new-assignment"]) == 0
+    assert read_csv(out / "canvas.csv")[0][-1] == "hw4"
+    # the roster's own column, by its title: written under its full name
+    assert main(["report", str(out), "--roster", str(roster), "--assignment", "hw04"]) == 0
+    assert read_csv(out / "canvas.csv")[0][-1] == "hw04 (12345)"
+
+
 def test_a_real_batch_round_trip_from_canvas_and_gradescope_zips(tmp_path):
     """The one real grading run: a Canvas download with a Hangul name and a Gradescope group."""
     download = write_zip(tmp_path / "canvas.zip", {"김민준_late_12349_67894_hw04-1.ipynb": SOLUTION})

@@ -114,6 +114,30 @@ def assignment_column(assignment: str, roster: Roster | None) -> str:
     return same[0] if len(same) == 1 else assignment
 
 
+def refusal(assignment: str, roster: Roster | None, results: list[dict], new: bool = False) -> str | None:
+    """Why this assignment name must not go into canvas.csv, or None. A column Canvas does not have
+    makes it create a new assignment on import: refused (unless `new`), before anything is written,
+    with the roster's assignment columns listed. Without a roster, a name without its id is refused
+    only when some submission came from a Canvas download (its row would go into canvas.csv)."""
+    if new:
+        return None
+    column = assignment_column(assignment, roster)
+    if roster is not None:
+        if column in roster.headers:
+            return None
+        columns = [h for h in roster.headers if TITLE_AND_ID.match(h)]
+        listed = ", ".join(repr(c) for c in columns[:30]) or "none"
+        return (f"--assignment {assignment!r}: the roster has no such column, so Canvas would create a new assignment. "
+                f"The roster's assignment columns: {listed}. Pass one of them (e.g. --assignment "
+                f"{columns[0] if columns else 'hw04 (12345)'!r}), or --new-assignment to create one on purpose.")
+    placed = any(p["canvas_id"] for r in results for p in people(r))
+    if placed and not TITLE_AND_ID.match(column):
+        return (f"--assignment {assignment!r} has no Canvas assignment id, so Canvas would match it only to an "
+                "assignment titled exactly so, or create one. Pass it as Canvas shows it, e.g. --assignment "
+                f"'{column} (12345)', or --roster with the gradebook export, or --new-assignment to create one.")
+    return None
+
+
 def _number(x: Any) -> Any:
     return int(x) if isinstance(x, float) and x.is_integer() else round(x, 4) if isinstance(x, float) else x
 
@@ -201,12 +225,8 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
         name = ids["Student"] if "points possible" not in ids["Student"].casefold() else ""  # Canvas reads that row as maxima
         rows.append([name, ids["ID"], ids["SIS User ID"], ids["SIS Login ID"], ids["Section"], _number(whole.score)])
     warnings = []
-    if roster is not None and column not in roster.headers:
-        warnings.append(f"the roster has no column {column!r}: Canvas will create a new assignment of that name; "
-                        "pass --assignment with the name Canvas shows, e.g. 'hw04 (12345)'")
-    elif roster is None and not TITLE_AND_ID.match(column):
-        warnings.append(f"{column!r} has no Canvas assignment id: Canvas matches it only to an assignment titled "
-                        "exactly so (else it creates one); --assignment 'hw04 (12345)' or --roster makes it exact")
+    if best and roster is None and not TITLE_AND_ID.match(column):  # asked for (--new-assignment): say what it does
+        warnings.append(f"{column!r} has no Canvas assignment id: Canvas creates an assignment of that name on import")
     if possible == points and float(possible) != maximum:
         warnings.append(f"{column!r} is worth {possible} points in Canvas; the autograder's maximum is {maximum:g}")
     not_graded = sum(r["status"] != "graded" for _, r, _ in best.values())
