@@ -112,3 +112,30 @@ def test_the_export_cell_with_two_notebooks_says_which_to_keep_in_both_languages
     out = _run_export_cell(dist, tmp_path, "pass", extra_notebooks=("hw04 (1).ipynb",))
     assert "hw04 (1).ipynb" in out and "hw04.ipynb" in out
     assert "하나만" in out and "Keep only" in out and "ValueError" not in out
+
+
+def test_the_export_cell_zips_the_notebook_as_saved_and_prints_nothing_on_stderr(dist, tmp_path):
+    """In a real kernel: the zip holds the notebook's latest content on disk, and the cell writes nothing
+    a student would read as an error (no stderr, no warning); where nothing can save the notebook for
+    the student (no front end here), it says how to save."""
+    import time
+    import zipfile
+
+    folder = tmp_path / "student"
+    shutil.copytree(dist / "student", folder)
+    template = nbformat.read(folder / "hw04.ipynb", as_version=4)
+    code = [c for c in template.cells if c.cell_type == "code"]
+    nb = nbformat.v4.new_notebook(cells=[code[0], nbformat.v4.new_code_cell("marker = 'LATEST-7731'"), code[-1]])
+    nbformat.write(nb, folder / "hw04.ipynb")
+    started = time.monotonic()
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    took = time.monotonic() - started
+    outputs = nb.cells[-1].outputs
+    assert not [o for o in outputs if o.get("name") == "stderr" or o.get("output_type") == "error"], outputs
+    text = "".join(str(o.get("text", "")) for o in outputs)
+    assert "Ctrl+S" in text and "저장" in text  # no front end saved it: the student is told how
+    (exported,) = [z for z in folder.glob("hw04_*.zip") if z.name != "hw04_student.zip"]
+    with zipfile.ZipFile(exported) as zf:
+        assert "LATEST-7731" in zf.read("hw04.ipynb").decode("utf-8")
+    print(f"export cell, kernel start included: {took:.1f} s")
