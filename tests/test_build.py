@@ -48,6 +48,11 @@ def test_autograder_zip_holds_hidden_tests_reference_and_pinned_requirements(dis
         assert "otter-grader[grading,plugins]==7.0.0" in env and "python=3.11" in env
         method1 = zf.read("tests/method1.py").decode()
         assert "OK_FORMAT = False" in method1 and "hidden=True" in method1
+        setup = zf.read("setup.sh").decode()
+        # only what the zip uses: the browser for PDFs behind the pdf/token test, and the sandbox
+        browser = setup.index("playwright install chromium")
+        assert setup.rindex("jq -e '[.pdf, .token] | any'", 0, browser) > setup.rindex("\nfi", 0, browser)
+        assert "apt-get install -y bubblewrap" in setup
 
 
 def test_points_are_defined_once_and_reach_the_test_files(dist):

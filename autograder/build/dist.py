@@ -111,7 +111,25 @@ def build_autograder(dist: Path, limits: dict | None = None, plain: bool = False
             python_version=PYTHON_VERSION,
         )
     _replace_in_zip(out, "run_otter.py", RUN_OTTER)
+    with zipfile.ZipFile(out) as zf:
+        setup = zf.read("setup.sh").decode()
+    _replace_in_zip(out, "setup.sh", gradescope_setup(setup))
     return out
+
+
+PDF_ONLY = 'mamba run -n otter-env bash -c "playwright install-deps && playwright install chromium"'
+PDF_TEST = "cat /autograder/source/otter_config.json | jq -e '[.pdf, .token] | any'"
+
+
+def gradescope_setup(setup: str) -> str:
+    """otter's setup.sh, installing only what this zip uses: the browser (playwright's chromium) only
+    when the written question is turned into a PDF (`pdf` or `token` in otter_config.json), and
+    bubblewrap, the sandbox each run starts in where the image lets it make namespaces (else the
+    worker says so and the unprivileged user applies: README, Gradescope)."""
+    if PDF_ONLY not in setup or "apt-get install -y wget" not in setup:
+        raise SystemExit("otter's setup.sh changed: update autograder/build/dist.py:gradescope_setup")
+    setup = setup.replace(PDF_ONLY, f"if {PDF_TEST}; then\n    {PDF_ONLY}\nfi")
+    return setup.replace("apt-get install -y wget", "apt-get install -y bubblewrap wget", 1)
 
 
 # Gradescope's entry point: ours, so that a notebook otter cannot read still gets a results.json
