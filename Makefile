@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	@echo "== installing the requirements: pip says what it installs"
-	$(BIN)/pip install --progress-bar on -r requirements.txt -r requirements-test.txt | grep -v "^Requirement already satisfied" || true
+	tools/tick "installing the requirements" $(BIN)/pip install --progress-bar on -r requirements.txt -r requirements-test.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
@@ -41,7 +41,7 @@ demo: build
 test: $(STAMP)
 	@echo "== ruff, then the tests on every core (about 8 minutes on 2 cores; a dot per test)"
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	tools/tick "testing" $(BIN)/python -m pytest -q
 
 template: $(STAMP)
 	$(BIN)/python -m autograder template
