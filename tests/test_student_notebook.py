@@ -139,3 +139,17 @@ def test_the_export_cell_zips_the_notebook_as_saved_and_prints_nothing_on_stderr
     with zipfile.ZipFile(exported) as zf:
         assert "LATEST-7731" in zf.read("hw04.ipynb").decode("utf-8")
     print(f"export cell, kernel start included: {took:.1f} s")
+
+
+def test_on_colab_without_the_student_zip_the_first_cell_says_what_to_upload(dist, tmp_path):
+    """Colab is simulated as otter detects it (a `google.colab` module); the folder has the notebook only."""
+    template = nbformat.read(dist / "student" / "hw04.ipynb", as_version=4)
+    first = next(c for c in template.cells if c.cell_type == "code")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')"),
+        first])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    said = "".join(str(o.get("text", "")) + str(o.get("evalue", "")) for o in nb.cells[-1].outputs)
+    assert "hw04_student.zip" in said and "올린" in said and "Upload" in said, said
+    assert "Tests directory" not in said  # otter's English-only error never comes
