@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from autograder.batch import escape
+from autograder.engine.records import REVEALS
 
 
 def _build(args) -> int:
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="feedback pages per student, a summary with plots, canvas.csv and unmatched.csv")
     r.add_argument("dir", help="a batch output folder (from `grade --out`)")
     r.add_argument("--lang", choices=["ko", "en"], default="ko")
-    r.add_argument("--reveal", choices=["none", "hints", "values"], default="hints",
+    r.add_argument("--reveal", choices=REVEALS, default="hints",
                    help="none: scores only; hints: the named mistakes (default); values: also student and expected values")
     r.add_argument("--roster", metavar="FILE",
                    help="Canvas's gradebook export (Grades > Export): fills SIS User ID, SIS Login ID and Section, "

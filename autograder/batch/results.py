@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from autograder.batch.escape import MAX_CELL, cell
+from autograder.run.protocol import STATUSES  # noqa: F401  (one definition: a run's statuses are a result's)
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
-
-STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+REVEALS = ("none", "hints", "values")  # how much feedback shows, least first (--reveal, the plugin's "reveal")
+
+
+def reveals(reveal: str, what: str) -> bool:
+    """Whether a reveal setting shows `what`: "hints" (the named mistake and its message) from hints on,
+    "values" (the student's value and the expected one) only with values. The one place this rule lives."""
+    level = REVEALS.index(reveal) if reveal in REVEALS else REVEALS.index("hints")  # an unknown setting: the default
+    return level >= REVEALS.index(what)
+
 
 @dataclass
 class Record:
@@ -33,10 +42,10 @@ class Record:
         reveal: "none" says only passed or failed; "hints" (default) adds the named mistake and its
         message; "values" adds the student's value and the expected one.
         """
-        if reveal == "none":
+        if not reveals(reveal, "hints"):
             return "통과 / passed" if self.passed else "실패 / failed"
         head = f"[{self.mistake}] " if self.mistake else ("[carried forward] " if self.carried_forward else "")
         text = f"{head}{self.message['ko']}\n{head}{self.message['en']}"
-        if reveal == "values" and self.hidden:
+        if reveals(reveal, "values") and self.hidden:
             text += f"\n제출한 값 / your value: {self.student}\n기대한 값 / expected: {self.expected}"
         return text

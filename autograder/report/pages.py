@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from autograder.batch import escape
 from autograder.batch.results import load_results, write_atomic
+from autograder.engine.records import reveals
 from autograder.report import plots
 from autograder.spec.constants import W_INIT, pair
 from autograder.spec.korean import particles
@@ -252,7 +253,7 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
 
     # what to fix first: each question that lost points, with its messages; the rest after, compact
     lost = [name for name in QUESTIONS if any(not r["passed"] and r["max_points"] for r in rows.get(name, []))]
-    if lost and reveal != "none":
+    if lost and reveals(reveal, "hints"):
         parts.append(f"<section id='fix'><h2>{t['to_fix']}</h2>")
         for name in lost:
             got = sum(r["points"] for r in rows[name])
@@ -269,21 +270,21 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
         if not rows.get(name):
             parts.append(f"<p class='note'>{t['none']}</p>")
             continue
-        head = [t["check"], t["points"], t["status"]] + ([t["mistake"]] if reveal != "none" else [])
-        head += [t["yours"], t["expected"]] if reveal == "values" else []
+        head = [t["check"], t["points"], t["status"]] + ([t["mistake"]] if reveals(reveal, "hints") else [])
+        head += [t["yours"], t["expected"]] if reveals(reveal, "values") else []
         table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
         for r in rows[name]:
             ok = r["passed"]
             cells = [f"<span class='code'>{e(bound(r['check']))}</span>", f"{r['points']:g} / {r['max_points']:g}",
                      f"<span class='{'ok' if ok else 'bad'}'>{t['passed'] if ok else t['failed']}</span>"
                      + (f"<br><span class='note'>{t['carried']}</span>" if r.get("carried_forward") else "")]
-            if reveal != "none":
+            if reveals(reveal, "hints"):
                 cells.append(f"<span class='code'>{e(_code(r))}</span>" if _code(r) else "")
-            if reveal == "values":
+            if reveals(reveal, "values"):
                 cells += [e(bound(r["student"], VALUE_LEN)), e(bound(r["expected"], VALUE_LEN))]
             table.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("".join(table) + "</table>")
-        if reveal != "none" and name not in lost:
+        if reveals(reveal, "hints") and name not in lost:
             parts.append(messages(name))
     manual = ", ".join(f"{q} ({p:g})" for q, p in MANUAL_QUESTIONS.items())
     parts.append(f"<p class='note'>{t['manual']}: {e(manual)}</p>")
@@ -308,13 +309,13 @@ def feedback_md(result: dict, lang: str, reveal: str) -> str:
         for r in rows.get(name, []):
             mark = "✅" if r["passed"] else "❌"
             line = f"- {mark} {escape.code(bound(r['check']))} {r['points']:g}/{r['max_points']:g}"
-            if reveal != "none" and _code(r) and not r["passed"]:
+            if reveals(reveal, "hints") and _code(r) and not r["passed"]:
                 line += f" \\[{md(_code(r))}\\]"
-            if reveal == "values":
+            if reveals(reveal, "values"):
                 line += (f" ({md(t['yours'])}: {md(bound(r['student'], VALUE_LEN))}; "
                          f"{md(t['expected'])}: {md(bound(r['expected'], VALUE_LEN))})")
             lines.append(line)
-        if reveal != "none":
+        if reveals(reveal, "hints"):
             for n in notes(rows.get(name, []), lang):
                 lines.append(f"  - {(chr(92) + '[' + md(n.code) + chr(92) + '] ') if n.code else ''}{_md_message(n.text)} "
                              f"({md(t['applies'])}: {md(', '.join(n.checks))})")
@@ -340,13 +341,13 @@ def feedback_text(result: dict, lang: str, reveal: str) -> str:
         for r in rows.get(name, []):
             line = f"  {t['passed'] if r['passed'] else t['failed']}: {_plain(bound(r['check']))} " \
                    f"{r['points']:g}/{r['max_points']:g}"
-            if reveal != "none" and _code(r) and not r["passed"]:
+            if reveals(reveal, "hints") and _code(r) and not r["passed"]:
                 line += f" [{_plain(_code(r))}]"
-            if reveal == "values":
+            if reveals(reveal, "values"):
                 line += (f" ({t['yours']}: {_plain(bound(r['student'], VALUE_LEN))}; "
                          f"{t['expected']}: {_plain(bound(r['expected'], VALUE_LEN))})")
             lines.append(line)
-        if reveal != "none":
+        if reveals(reveal, "hints"):
             for n in notes(rows.get(name, []), lang):
                 lines.append(f"  - {('[' + _plain(n.code) + '] ') if n.code else ''}{_plain(n.text)} "
                              f"({t['applies']}: {_plain(', '.join(n.checks))})")

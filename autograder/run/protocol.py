@@ -16,10 +16,11 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from autograder.spec.constants import MAX_ELEMENTS  # numbers in one captured value (capture.py)
+
 MAX_LINE = 8 * 2**20  # bytes in one message: a snapshot of every graded name is well under 1 MB
 MAX_TEXT = 300  # characters of a type name, reason or detail
 MAX_ERROR_TEXT = 1000  # characters of a cell's error message: enough to quote it whole or to a sentence's end
-MAX_ELEMENTS = 20_000  # numbers in one captured value (capture.MAX_ELEMENTS)
 MAX_NAMES = 64  # names in one snapshot
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid")
 KINDS = ("missing", "ellipsis", "none", "tensor", "module", "optimizer", "number", "array", "other", "same")

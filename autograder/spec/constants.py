@@ -12,6 +12,8 @@ EPOCHS = 100  # the training loops
 RTOL = ATOL = 1e-4  # how close a value must be (relative and absolute)
 LOOP_TOL = 1e-3  # the same for the 100-epoch loops' final weights
 
+MAX_ELEMENTS = 20_000  # numbers in one captured value: yhat has 100; anything far bigger is a mistake, not an answer
+
 
 def pair(w: tuple[float, float]) -> str:
     """(w0, w1) as the prompts write it: (-5, 10)."""
