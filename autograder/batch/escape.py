@@ -86,3 +86,14 @@ def file_stem(value: Any, limit: int = STEM_BYTES) -> str:
     leading or trailing . or _, at most `limit` UTF-8 bytes (cut at a character)."""
     text = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", str(value))).strip("._")
     return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore").strip("._")
+
+
+def unique(base: str, taken) -> str:
+    """`base` (a file_stem), or `base-2`, `base-3`, ... : the first not in `taken` (one rule for results'
+    and feedback pages' file names)."""
+    base = base or "submission"
+    stem, n = base, 1
+    while stem in taken:
+        n += 1
+        stem = f"{base}-{n}"
+    return stem

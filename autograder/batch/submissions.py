@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from autograder.batch.escape import file_stem
+from autograder.batch.escape import file_stem, unique
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20  # a notebook with outputs is a few MB; more is not a homework
 MAX_ZIP_BYTES = 2 * 2**30  # total uncompressed size of one zip we are willing to read
@@ -362,11 +362,7 @@ def unique_stems(found: list[Submission], taken: dict[str, tuple[str, str]] | No
             s.stem = again
             mine.pop((s.source, s.student))
             continue
-        base = file_stem(s.stem)
-        stem, n = base or "submission", 1
-        while stem in taken:
-            n += 1
-            stem = f"{base or 'submission'}-{n}"
+        stem = unique(file_stem(s.stem), taken)
         taken[stem] = (s.source, s.student)
         s.stem = stem
 

@@ -382,13 +382,7 @@ def stems(results: list[dict]) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()
     for r in results:
-        base = re.sub(r"[^\w.-]+", "_", r["submission"]).strip("._")
-        while len(base.encode()) > 200:
-            base = base[:-1]
-        stem, n = base or "submission", 1
-        while stem in taken:
-            n += 1
-            stem = f"{base or 'submission'}-{n}"
+        stem = escape.unique(escape.file_stem(r["submission"], 200), taken)
         taken.add(stem)
         out[r["submission"]] = stem
     return out
