@@ -20,44 +20,22 @@ reads for itself from the notebook, never from the grader:
 from __future__ import annotations
 
 import ast
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 
-import mutants
 import pytest
-import slips_corpus
-import slips_facts
-import slips_heldout
+from corpora import CASES, CORPORA, assess_all, slips
 
-CORPORA = {"corpus": slips_corpus, "held-out": slips_heldout, "facts": slips_facts}
-CASES = {f"{name}:{c.name}": (name, c) for name, m in CORPORA.items() for c in m.SLIPS}
-CASES.update({f"mutant:{name}": ("mutant", name) for name in mutants.SUITE})
-CALLS = ("zero_grad", "step", "backward")
 CHECK = re.compile(r"""grader\s*\.\s*check\s*\(\s*["']([\w-]+)["']\s*\)""")
 LOOPS = ("loop", "homework")
 VALUE_CODES_EXEMPT = {"missing", "cell_raised", "cell_skipped", "not_a_tensor", "none", "nan", "shape", "dtype",
                       "not_linear", "wrong_bias", "optimizer_settings", "wrong_optimizer", "data_mismatch", "hard_coded"}
-
-
-def _notebook(key: str):
-    corpus, case = CASES[key]
-    return mutants.mutant(case) if corpus == "mutant" else CORPORA[corpus].notebook(case)
-
-
-def _grade(key: str):
-    from conftest import assess_in_process
-
-    verdict, runs = assess_in_process(_notebook(key))
-    said = [(r.question, r.check, r.hidden, str(r.mistake), dict(r.message)) for r in verdict.records if r.mistake]
-    return key, runs.cells, [(e.cell, e.type, e.message) for e in runs.official.errors], said
+SLIP_KEYS = sorted(k for k, (corpus, case) in CASES.items() if corpus == "mutant" or case in slips(CORPORA[corpus]))
 
 
 @pytest.fixture(scope="module")
-def graded():
-    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_grade, sorted(CASES), chunksize=4))
+def graded(shared):
+    found = assess_all(shared)
+    return [(key, found[key]["cells"], found[key]["errors"], [tuple(s) for s in found[key]["said"]]) for key in SLIP_KEYS]
 
 
 # ---- facts, read from the notebook by this test alone
@@ -180,7 +158,7 @@ def problems(cells, errors, said) -> list[str]:
 
 
 def test_the_corpora_and_mutants_hold_enough_slips():
-    assert len(CASES) >= 100
+    assert len(SLIP_KEYS) >= 100
 
 
 def test_every_message_agrees_with_the_notebooks_code_and_values(graded):

@@ -14,42 +14,17 @@ Graded as the batch grader grades (official run, then fresh data, with the cells
 executed in this process's forks: these notebooks are our own.
 """
 
-import contextlib
-import io
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-
-import organised_corpus
 import pytest
-import slips_corpus
-import slips_facts
-import slips_heldout
-from conftest import grade_in_process
+from corpora import CORPORA, assess_all, slips
 
-CORPORA = {"corpus": slips_corpus, "held-out": slips_heldout, "facts": slips_facts, "organised": organised_corpus}
 MIN_SIZE = {"corpus": (40, 25), "held-out": (25, 15), "facts": (8, 2), "organised": (0, 30)}  # (slips, correct variants)
-
-
-def slips(m) -> list:
-    return getattr(m, "SLIPS", [])
-
-
 CASES = {(corpus, c.name): c for corpus, m in CORPORA.items() for c in slips(m) + m.CORRECT}
 
 
-def _grade(key: tuple[str, str]) -> tuple[tuple[str, str], dict]:
-    with contextlib.redirect_stdout(io.StringIO()):  # the notebooks print as they train
-        records = grade_in_process(CORPORA[key[0]].notebook(CASES[key]))
-    hidden = {f"{r.question}:{r.check}": r.mistake for r in records if r.hidden}
-    codes = {f"{r.question}:{r.check}{'' if r.hidden else ' (public)'}": r.mistake for r in records if r.mistake}
-    return key, {"score": sum(r.points for r in records), "hidden": hidden, "codes": codes}
-
-
 @pytest.fixture(scope="module")
-def outcomes():
-    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        return dict(pool.map(_grade, sorted(CASES), chunksize=4))
+def outcomes(shared):
+    found = assess_all(shared)
+    return {(corpus, name): found[f"{corpus}:{name}"] for corpus, name in CASES}
 
 
 def figures(outcomes, corpus: str) -> dict[str, tuple[int, int, list[str]]]:
