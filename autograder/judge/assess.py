@@ -122,8 +122,17 @@ class InProcess:
         def on_error(index: int, exc: BaseException) -> None:
             result.errors.append(CellError(index, type(exc).__name__, str(exc)[:1000], skipped=type(exc) is Skipped))
 
-        with contextlib.redirect_stdout(io.StringIO()) as out:
-            result.snapshots = run_cells(job.cells, on_error=on_error)
+        import os
+        import tempfile
+
+        here = os.getcwd()
+        with tempfile.TemporaryDirectory(prefix="in-process-run-") as folder, \
+                contextlib.redirect_stdout(io.StringIO()) as out:
+            os.chdir(folder)  # what the notebook writes (%%writefile, open(...)) stays in a folder of its own
+            try:
+                result.snapshots = run_cells(job.cells, on_error=on_error)
+            finally:
+                os.chdir(here)
         result.output = out.getvalue()[-10_000:]
         result.seconds = time.perf_counter() - start
         # through the protocol's own validation, as a worker's answer is: the same data reach the judge
