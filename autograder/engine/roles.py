@@ -18,6 +18,7 @@ own attribute dicts (never a `__dict__` a student's class defines), and the walk
 from __future__ import annotations
 
 from collections import deque
+from itertools import islice
 from typing import Any
 
 import torch
@@ -65,18 +66,18 @@ def _children(path: str, obj, kind) -> list:
     if _ISSUB(kind, _MODULE):
         mods = (_dict_of(obj) or {}).get("_modules") or {}
         return [(f"{path}.{k}" if not str(k).isdigit() else f"{path}[{k}]", v)
-                for k, v in list(dict.items(mods))[:MAX_ITEMS]] if _TYPE(mods) is dict or _ISSUB(_TYPE(mods), dict) else []
+                for k, v in islice(dict.items(mods), MAX_ITEMS)] if _ISSUB(_TYPE(mods), dict) else []
     if _ISSUB(kind, (list, tuple)):
         items = list.__iter__(obj) if _ISSUB(kind, list) else tuple.__iter__(obj)
         return [(f"{path}[{i}]", v) for i, v in zip(range(MAX_ITEMS), items)]
     if _ISSUB(kind, dict):
-        return [(f"{path}[{_key(k)}]", v) for k, v in list(dict.items(obj))[:MAX_ITEMS]]
+        return [(f"{path}[{_key(k)}]", v) for k, v in islice(dict.items(obj), MAX_ITEMS)]
     if kind is type and _TYPE_DICT(obj).get("__module__") == "__main__":  # a class the student wrote: its attributes
-        return [(f"{path}.{k}", v) for k, v in list(_TYPE_DICT(obj).items())[:MAX_ITEMS] if not k.startswith("__")]
+        return [(f"{path}.{k}", v) for k, v in islice(_TYPE_DICT(obj).items(), MAX_ITEMS) if not k.startswith("__")]
     if _ISSUB(kind, _OPTIMIZER) or kind.__module__.startswith(("builtins", "torch", "numpy", "IPython", "autograder")):
         return []
     attrs = _dict_of(obj)
-    return [(f"{path}.{k}", v) for k, v in list(attrs.items())[:MAX_ITEMS] if _TYPE(k) is str] if attrs else []
+    return [(f"{path}.{k}", v) for k, v in islice(dict.items(attrs), MAX_ITEMS) if _TYPE(k) is str] if attrs else []
 
 
 def walk(env: dict[str, Any]):
