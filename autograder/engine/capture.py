@@ -117,6 +117,22 @@ def capture_value(value: Any) -> dict[str, Any]:
     return {"kind": "other", "type": type_name}
 
 
+def capture_question(question: str, env: dict[str, Any], tracker, index: int, memo: dict | None = None):
+    """A question's snapshot: its names, those found by their role (engine/roles.py) included, with
+    the other candidates of a model role (`net@1`, ...); the tracker marks the question as taken."""
+    from autograder.engine.roles import resolve
+    from autograder.spec.questions import QUESTIONS
+
+    spec = QUESTIONS[question]
+    try:
+        view, found = resolve(spec.roles, env, tracker, question, index) if spec.roles else ({}, {})
+    except BaseException:  # noqa: BLE001 - a student's object broke the search: the template's names
+        view, found = {}, {}
+    if not tracker.marks or tracker.marks[-1] != (question, index):
+        tracker.marks.append((question, index))
+    return capture({**env, **view} if view else env, [*spec.names, *(n for n in view if "@" in n)], memo, found)
+
+
 def capture(env: dict[str, Any], names: list[str], memo: dict | None = None,
             found: dict[str, dict] | None = None) -> dict[str, dict[str, Any]]:
     """Snapshot of the named globals, as they stand now.

@@ -39,10 +39,10 @@ LOOPS = (Kind.LOOP, Kind.HOMEWORK)
 
 
 def optimizer_name(q: Quantity) -> str:
-    """The template's name of the optimizer that makes this quantity ("" for none)."""
-    if q.kind == Kind.UPDATE and q.method and q.model.startswith("net"):
-        return f"optmz{q.method[-1]}"
-    return "optmz" if q.kind in LOOPS else ""
+    """The template's name of the optimizer that makes this quantity ("" for none): its question's
+    role for the quantity's model (spec/questions.Question.roles)."""
+    model = q.model or q.path.split(".")[0]
+    return next((name for name, role in QUESTIONS[q.question].roles if role == model), "")
 
 
 class Grader:
@@ -261,7 +261,7 @@ def _alternates(snapshots: dict[str, dict[str, Any]], question: str) -> list[dic
     out: list = []
     if not roles:
         return out
-    for k in range(1, 4):
+    for k in range(1, 1 + questions.ALTERNATES):
         swapped = {name: snap.get(f"{name}@{k}") for name, _ in roles}
         if swapped.get(roles[0][0]) is None:
             break
@@ -334,6 +334,7 @@ def _same_factor_on_both_runs(records: list[Record], again: dict) -> None:
     """A scaled MSE is one constant c times the MSE: c must be the same on the fresh run's data.
     Where it is not, the loss is of no form the grader knows (`wrong_value`), and the credit carried
     forward from it, in the steps computed from it, is taken back."""
+    hidden = {f"{x.question}:{x.check}": x for x in records if x.hidden}
     for r in records:
         if not (r.hidden and r.mistake == Code.SCALED_MSE and r.factor):
             continue
@@ -341,7 +342,6 @@ def _same_factor_on_both_runs(records: list[Record], again: dict) -> None:
         if f is not None and f.mistake == Code.SCALED_MSE and f.factor and np.isclose(f.factor, r.factor, rtol=1e-3):
             continue
         q = QUANTITIES[f"{r.question}:{r.check}"]
-        hidden = {f"{x.question}:{x.check}": x for x in records if x.hidden}
         earlier = next((QUANTITIES[k].path for k in q.inputs if k in hidden and not hidden[k].passed), None)
         r.mistake, r.factor = (None if earlier else Code.WRONG_VALUE), None  # as if no variant had been seen
         r.message = follows(earlier) if earlier else message(Code.WRONG_VALUE, r.check, what=FOLLOWS_FROM.get(q.kind, ""),

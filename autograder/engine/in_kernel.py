@@ -17,23 +17,16 @@ def _snapshot(question: str, env: dict[str, Any]) -> dict[str, Any]:
     """The question's names, those found by their role (engine/roles.py) included. In a kernel the
     tracker sees the models at each check, not after each cell: a question's part is what changed
     since the previous question's check."""
-    from autograder.engine.capture import capture
-    from autograder.engine.roles import Tracker, resolve
-    from autograder.spec.questions import QUESTIONS
+    from autograder.engine.capture import capture_question
+    from autograder.engine.roles import Tracker
 
-    spec = QUESTIONS[question]
     tracker = _ROLES.setdefault("tracker", Tracker())
     index = _ROLES["checks"] = _ROLES.get("checks", 0) + 1
-    view, found = {}, {}
     try:
         tracker.after_cell(env, index)
-        if spec.roles:
-            view, found = resolve(spec.roles, env, tracker, question, index)
     except BaseException:  # noqa: BLE001 - a broken object: the template's names, as before
-        view, found = {}, {}
-    if not tracker.marks or tracker.marks[-1][0] != question:
-        tracker.marks.append((question, index))
-    return capture({**env, **view} if view else env, [*spec.names, *(n for n in view if "@" in n)], found=found)
+        pass
+    return capture_question(question, env, tracker, index)
 
 
 def run_check(question: str, quantity: str, env: dict[str, Any], reference: Any = None) -> None:

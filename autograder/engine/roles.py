@@ -25,6 +25,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from autograder.spec.constants import W_INIT
+from autograder.spec.questions import ALTERNATES
 
 _LINEAR, _MODULE, _OPTIMIZER, _TENSOR = torch.nn.Linear, torch.nn.Module, torch.optim.Optimizer, torch.Tensor
 _GETATTR, _TYPE, _ISSUB, _ID = object.__getattribute__, type, issubclass, id
@@ -257,7 +258,6 @@ def _parameters(obj) -> list:
     return []
 
 
-ALTERNATES = 3  # other models a loop question may have trained, graded when the likeliest one fails
 
 
 def resolve(roles, env: dict[str, Any], tracker: Tracker, question: str, index: int) -> tuple[dict, dict]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograder.engine.capture import capture
+from autograder.engine.capture import capture_question
 from autograder.engine.raised import CHECK_CALL
-from autograder.engine.roles import Tracker, resolve
+from autograder.engine.roles import Tracker
 from autograder.run.notebook import transform
 from autograder.spec.questions import QUESTIONS
 
@@ -135,14 +135,7 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
     tracker = Tracker()
 
     def take(question: str, index: int) -> None:
-        spec = QUESTIONS[question]
-        try:
-            view, found = resolve(spec.roles, env, tracker, question, index) if spec.roles else ({}, {})
-        except BaseException:  # noqa: BLE001 - a student's object broke the search: the template's names
-            view, found = {}, {}
-        scope = {**env, **view} if view else env
-        snapshots[question] = capture(scope, [*spec.names, *(n for n in view if "@" in n)], memo, found)
-        tracker.marks.append((question, index))
+        snapshots[question] = capture_question(question, env, tracker, index, memo)
         if on_snapshot:
             on_snapshot(question, snapshots[question])
 

@@ -193,6 +193,10 @@ QUANTITIES: dict[str, Quantity] = {q.key: q for question in QUESTIONS.values() f
 ROLE_NAMES = frozenset(name for question in QUESTIONS.values() for name, role in question.roles if role == "model")
 ROLE_NAMES |= {name for question in QUESTIONS.values() for name, role in question.roles if role in ROLE_NAMES}
 
+# other models a loop question's part may have trained, captured as `net@1`.. and graded when the
+# likeliest one fails (engine/roles.py, engine/grading.py)
+ALTERNATES = 3
+
 # graded by hand on Gradescope (exported to PDF); listed so totals and reports know it
 MANUAL_QUESTIONS = {"homework_written": 4}
 
