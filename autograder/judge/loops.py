@@ -43,6 +43,26 @@ def gradient_descent(X, y, w, lr: float, epochs: int, zero_grad: bool = True, dl
     return w
 
 
+def descent_for_lrs(X, y, w, lrs, epochs: int, zero_grad: bool = True) -> np.ndarray:
+    """gradient_descent with the MSE for many learning rates at once: one row of end weights per lr
+    (the same arithmetic, element-wise; a search over lr costs a few loops, not hundreds)."""
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64).reshape(-1)
+    lrs = np.asarray(lrs, dtype=np.float64).reshape(-1)
+    if X.shape != (y.size, 2):
+        return np.array([gradient_descent(X, y, w, lr, epochs, zero_grad) for lr in lrs])
+    (a, b), (_, d) = (X.T @ X * (2.0 / len(y))).tolist()
+    e, f = (X.T @ y * (2.0 / len(y))).tolist()
+    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    w0, w1 = np.full(lrs.shape, float(w[0])), np.full(lrs.shape, float(w[1]))
+    g0, g1 = np.zeros(lrs.shape), np.zeros(lrs.shape)
+    with np.errstate(all="ignore"):  # a large lr diverges: its row ends inf or nan
+        for _ in range(epochs):
+            h0, h1 = a * w0 + b * w1 - e, b * w0 + d * w1 - f
+            g0, g1 = (h0, h1) if zero_grad else (g0 + h0, g1 + h1)
+            w0, w1 = w0 - lrs * g0, w1 - lrs * g1
+    return np.column_stack([w0, w1])
+
+
 def step_before_backward(X, y, w, lr: float, epochs: int, zero_grad: bool = True) -> np.ndarray:
     """The loop with step() before backward(): each step uses the gradients kept from earlier epochs
     (none at first), and backward() then adds the gradient at the weights the loss was computed at."""
@@ -121,9 +141,10 @@ def _loop(zero_grad: bool):
             """The same loop with step() before backward()."""
             return step_before_backward(data.X, data.y, W_INIT, LR, EPOCHS, zero_grad)
 
-        def loop_lr(lr: float) -> np.ndarray:
-            """The same loop with another learning rate (the loop with c × the MSE is the loop with c × lr)."""
-            return gradient_descent(data.X, data.y, W_INIT, lr, EPOCHS, zero_grad)
+        def loop_lr(lrs) -> np.ndarray:
+            """The same loop with other learning rates, a row of end weights each (the loop with c × the
+            MSE is the loop with c × lr)."""
+            return descent_for_lrs(data.X, data.y, W_INIT, lrs, EPOCHS, zero_grad)
 
         return {"implied": run(zero_grad), "other_loop": run(not zero_grad), "path": path, "start": start,
                 "loop_with": loop_with, "step_first": step_first, "loop_lr": loop_lr}

@@ -175,22 +175,28 @@ def _loop_factor(value, own) -> float | None:
     if _close(target, np.asarray(W_INIT), 10 * LOOP_TOL):  # a loop that barely moved: any tiny c "fits"
         return None
 
-    def miss(c: float) -> float:
-        end = run(LR * c)
-        return float(np.max(np.abs(end - target))) if np.all(np.isfinite(end)) else np.inf
+    def misses(cs) -> np.ndarray:
+        ends = run(LR * np.asarray(cs, dtype=float))
+        return np.where(np.all(np.isfinite(ends), axis=1), np.max(np.abs(ends - target), axis=1), np.inf)
 
     grid = np.geomspace(1e-3, 1e2, 400)
-    misses = [miss(c) for c in grid]
-    dips = [i for i in range(len(grid)) if misses[i] < np.inf and misses[i] <= misses[max(i - 1, 0)]
-            and misses[i] <= misses[min(i + 1, len(grid) - 1)]]
-    for best in sorted(dips, key=lambda i: misses[i])[:6]:  # a loop that oscillates has several dips
-        lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-        for _ in range(60):  # golden-section search on the bracket
-            a, b = lo + 0.382 * (hi - lo), lo + 0.618 * (hi - lo)
-            lo, hi = (lo, b) if miss(a) < miss(b) else (a, hi)
-        c = (lo + hi) / 2
-        if algebra.is_factor(c) and _close(value, run(LR * c), LOOP_TOL):
-            return c
+    miss = misses(grid)
+    n = len(grid)
+    dips = [i for i in range(n) if miss[i] < np.inf and miss[i] <= miss[max(i - 1, 0)] and miss[i] <= miss[min(i + 1, n - 1)]]
+    best = sorted(dips, key=lambda i: miss[i])[:6]  # a loop that oscillates has several dips
+    if not best:
+        return None
+    lo = np.array([grid[max(i - 1, 0)] for i in best])
+    hi = np.array([grid[min(i + 1, n - 1)] for i in best])
+    rows = np.arange(len(best))
+    for _ in range(8):  # each bracket at once: 33 points across it, then ±1 step around the best of them
+        points = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, 33)[None, :]
+        centre = points[rows, misses(points.ravel()).reshape(points.shape).argmin(axis=1)]
+        step = (hi - lo) / 32
+        lo, hi = np.maximum(centre - step, lo), np.minimum(centre + step, hi)
+    for c, end in zip((lo + hi) / 2, run(LR * (lo + hi) / 2)):
+        if algebra.is_factor(float(c)) and _close(value, end, LOOP_TOL):
+            return float(c)
     return None
 
 
