@@ -72,7 +72,8 @@ def _grade(args) -> int:
         print(f"error: --late-deduction: {e}", file=sys.stderr)
         return 2
     options = Options(jobs=jobs, timeout=args.timeout, memory_mb=args.memory,
-                      force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox, late=late)
+                      force=args.force, otter_csv=args.otter_csv, sandbox=not args.no_sandbox, late=late,
+                      timing=args.timing)
     out = Path(args.out)
     try:
         summary = grade(args.paths, out, options, log=lambda m: print(m, file=sys.stderr), submissions=submissions)
@@ -183,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap, as you: only for notebooks you trust")
     g.add_argument("--late-deduction", metavar="POINTS|PERCENT%", default="",
                    help="taken off a late submission (Canvas's late flag): '5' points or '10%%' of the grade (default: none)")
+    g.add_argument("--timing", action="store_true",
+                   help="also write timing.json: where the batch's CPU went, part by part (bench/batch_speed.py)")
     g.set_defaults(func=_grade)
     r = sub.add_parser("report", help="feedback pages per student, a summary with plots, canvas.csv and unmatched.csv")
     r.add_argument("dir", help="a batch output folder (from `grade --out`)")

@@ -21,6 +21,7 @@ with 1 job. Targets: b/a ≥ 100, a/c ≤ 1.5, gradescope/plain ≤ 1.3, first o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -78,7 +79,7 @@ def run_batch(folder: Path, out: Path, jobs: int | None = None, python: str = sy
     import threading
 
     peak, marks = 0, {}
-    cmd = [python, "-m", "autograder", "grade", str(folder), "--out", str(out), "--force"]
+    cmd = [python, "-m", "autograder", "grade", str(folder), "--out", str(out), "--force", "--timing"]
     cmd += ["--jobs", str(jobs)] if jobs else []
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -91,14 +92,58 @@ def run_batch(folder: Path, out: Path, jobs: int | None = None, python: str = sy
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # the CPU of the whole tree, once it has ended
+        if pid:
+            break
         peak = max(peak, sum(pss_bytes(p) for p in tree(proc.pid)))
         time.sleep(0.2)
     seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join(5)
     if proc.returncode != 0:
         raise SystemExit(f"batch grading failed with exit status {proc.returncode}")
-    return {"seconds": seconds, "peak": peak, **marks}
+    timing = json.loads((out / "timing.json").read_text())
+    return {"seconds": seconds, "peak": peak, "cpu": usage.ru_utime + usage.ru_stime, "timing": timing, **marks}
+
+
+def breakdown(a: dict, jobs: int) -> list[tuple[str, float]]:
+    """(a) × jobs in core-seconds, part by part (run/timing.py); the parts add up to it exactly:
+    what no part measured is 'unaccounted' (CPU) or 'idle' (cores not busy)."""
+    t, runs = a["timing"], a["timing"]["runs"]
+    child_said = sum(runs.get(k, 0.0) for k in ("child_setup", "child_cells", "child_capture"))
+    grader = t["grader"]
+    worker_own = runs.get("messages", 0.0) + runs.get("cleanup", 0.0)
+    parts = [
+        ("start-up: the grader (imports, the reference)", t["grader_start_up"]),
+        ("start-up: the workers (torch, template, probe)", t["workers_warm_up"]),
+        ("fork (the template's CPU)", runs.get("fork", 0.0)),
+        ("a run's set-up (its world, limits, the job)", runs.get("child_setup", 0.0)),
+        ("the student's cells", runs.get("child_cells", 0.0)),
+        ("capture and messages (in the run)", runs.get("child_capture", 0.0)),
+        ("a run's exit (the kernel's count less the run's)", max(0.0, runs.get("child", 0.0) - child_said)),
+        ("worker: reading and validating messages", runs.get("messages", 0.0)),
+        ("worker: clean-up after a run", runs.get("cleanup", 0.0)),
+        ("worker: the rest (polling, jobs, answers)", max(0.0, runs.get("worker", 0.0) - worker_own)),
+        ("grader: validating answers", grader.get("validate", 0.0)),
+        ("grader: fresh seed, reference, reseed", grader.get("fresh", 0.0)),
+        ("grader: judging", grader.get("judge", 0.0)),
+        ("grader: writing results", grader.get("write", 0.0)),
+        ("grader: the rest (threads, scheduler, grades.csv)",
+         max(0.0, t["grader_total"] - t["grader_start_up"] - sum(grader.values()))),
+    ]
+    parts.append(("unaccounted CPU (whole tree, wait4, less the parts)", a["cpu"] - sum(p for _, p in parts)))
+    parts.append(("idle (cores not busy)", a["seconds"] * jobs - a["cpu"]))
+    return parts
+
+
+def print_breakdown(a: dict, jobs: int, n: int) -> None:
+    total = a["seconds"] * jobs
+    runs = max(1, a["timing"]["runs_count"])
+    print(f"breakdown of (a) x {jobs} cores = {total:.1f} core-s over {runs} runs ({n} submissions):")
+    print(f"  {'part':<52} {'core-s':>7} {'ms/run':>7} {'share':>6}")
+    for name, seconds in breakdown(a, jobs):
+        print(f"  {name:<52} {seconds:7.1f} {1000 * seconds / runs:7.1f} {100 * seconds / total:5.1f}%")
 
 
 def run_otter(sample: list[Path], autograder: Path) -> float:
@@ -210,6 +255,7 @@ def main() -> int:
         print(f"1 job: {one['seconds']:.1f} s; {jobs} jobs: {seconds:.1f} s; speed-up {one['seconds'] / seconds:.2f}")
     print(f"(d) python -m autograder report, {args.n} submissions: {d:.1f} s (target < 10)")
     print(f"peak memory of the batch (PSS, grader + workers + children): {a['peak'] / 2**20:.0f} MiB (target <= 2048)")
+    print_breakdown(a, jobs, args.n)
     return 0
 
 

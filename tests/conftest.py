@@ -64,7 +64,7 @@ def reference_values():
 
 @pytest.fixture(scope="session")
 def examples_batch(shared):
-    """examples/submissions graded once for the whole test run (jobs=2, otter's CSV too): the output
+    """examples/submissions graded once for the whole test run (jobs=2, otter's CSV and timing.json too): the output
     folder, with the grader's summary in summary.json. Tests read it; one that changes it works on a copy."""
     import json
 
@@ -75,7 +75,8 @@ def examples_batch(shared):
     out = shared / "examples-batch"
     with FileLock(str(shared / "examples-batch.lock")):
         if not (out / "summary.json").exists():
-            summary = grade([str(EXAMPLES)], out, Options(jobs=2, timeout=20, memory_mb=1024, otter_csv=True, keep_workers=True),
+            summary = grade([str(EXAMPLES)], out, Options(jobs=2, timeout=20, memory_mb=1024, otter_csv=True, keep_workers=True,
+                                                            timing=True),
                             log=lambda m: None)
             (out / "summary.json").write_text(json.dumps(summary, default=str))
     return out

@@ -237,3 +237,19 @@ def test_on_a_terminal_a_spinner_runs_until_the_first_result():
     time.sleep(0.5)
     assert stream.getvalue() == after, "the spinner stopped at the first result"
     assert after.rstrip().endswith("a")
+
+
+def test_timing_json_counts_both_runs_of_each_submission_and_the_kernels_count_bounds_what_a_run_says(examples_batch):
+    """`grade --timing` (bench/batch_speed.py's breakdown): every part of every run is counted, and
+    the CPU a run says it spent on its set-up, cells and capture is within what the kernel counted."""
+    from autograder.run.timing import CHILD_PARTS, RUN_PARTS
+
+    timing = json.loads((examples_batch / "timing.json").read_text())
+    results = [json.loads(p.read_text()) for p in (examples_batch / "results").glob("*.json")]
+    assert timing["runs_count"] == 2 * sum(r["status"] == "graded" for r in results) == 14
+    assert all(timing["runs"][part] > 0 for part in RUN_PARTS), timing["runs"]
+    said = sum(timing["runs"][f"child_{part}"] for part in CHILD_PARTS)
+    assert said <= timing["runs"]["child"] * 1.05, timing["runs"]
+    assert timing["runs"]["worker"] >= timing["runs"]["messages"] + timing["runs"]["cleanup"]
+    assert all(timing["grader"][part] > 0 for part in ("validate", "fresh", "judge", "write")), timing["grader"]
+    assert 0 < timing["grader_start_up"] < timing["grader_total"]  # (a kept worker's warm-up counted in an earlier batch)

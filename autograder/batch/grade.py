@@ -23,13 +23,14 @@ from typing import Any, Callable
 from autograder.batch import escape
 from autograder.batch.manual import MANUAL, ManualError, written_answers
 from autograder.batch.manual import update as update_manual
-from autograder.batch.results import STATUSES, load_results, write_grades_csv, write_otter_csv, write_result
+from autograder.batch.results import STATUSES, load_results, write_atomic, write_grades_csv, write_otter_csv, write_result
 from autograder.batch.submissions import Submission, collect, unique_stems
 from autograder.judge import Verdict
 from autograder.judge.assess import Limits, judge_runs, run_both
 from autograder.run.notebook import InvalidNotebook, code_cells
 from autograder.run.pool import Worker, WorkerError, keep, start
 from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
+from autograder.run.timing import Parts
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Options:
     keep_workers: bool = False  # keep the warm workers for the next grade() call in this process (run/pool.keep)
     confine: bool = True  # each run in a world of its own (run/confine.py); False only for tests' positive controls
     late: Any = None  # batch/manual.LatePolicy: the deduction for late work (none by default)
+    timing: bool = False  # write timing.json: the batch's CPU part by part (run/timing.py)
 
 
 def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
@@ -128,7 +130,10 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     todo = _plan(submissions, out, options, log)
     scheduler = Scheduler(todo, out, options, log)
     interrupted = scheduler.run()
-    return _wrap_up(submissions, out, options, log, interrupted, scheduler.start_failures)
+    summary = _wrap_up(submissions, out, options, log, interrupted, scheduler.start_failures)
+    if options.timing:
+        write_atomic(out / "timing.json", json.dumps(scheduler.timing(), indent=1))
+    return summary
 
 
 def _plan(submissions: list[Submission], out: Path, options: Options, log: Callable[[str], None]) -> list[Submission]:
@@ -180,6 +185,10 @@ class Scheduler:
         self.lock, self.stop, self.warned = threading.Lock(), threading.Event(), threading.Event()
         self.live: list[Worker] = []
         self.start_failures: list[str] = []
+        self.parts = Parts()  # this process's CPU per part (each thread's own clock)
+        self.runs = Parts()  # the runs' parts, as their workers report them
+        self.warm_up = Parts()  # the workers' warm-up
+        self.started = time.process_time()  # the grader's CPU so far: start-up, the reference
 
     def run(self) -> bool:
         """Grade every submission; True when Ctrl-C cut it short (what finished is kept)."""
@@ -213,12 +222,30 @@ class Scheduler:
         return start(o.sandbox, scratch=o.scratch, reuse=o.keep_workers, confine=o.confine)
 
     def _finish(self, result: dict[str, Any]) -> None:
-        write_result(self.out, result)
-        with self.lock:
-            self.progress.update(result)
+        with self.parts.part("write"):
+            write_result(self.out, result)
+            with self.lock:
+                self.progress.update(result)
 
     def _done_with(self, worker: Worker) -> None:
+        self._count(worker)
         keep(worker) if self.options.keep_workers and not self.stop.is_set() else worker.close()
+
+    def _close(self, worker: Worker) -> None:
+        self._count(worker)
+        worker.close()
+
+    def _count(self, worker: Worker) -> None:
+        """Add what the grader spent on this worker's answers, and its warm-up, to the batch's timing."""
+        self.parts.merge(worker.parts.spent)
+        self.warm_up.add("workers", worker.warm_up)
+        worker.parts, worker.warm_up = Parts(), 0.0  # a kept worker's next batch counts afresh
+
+    def timing(self) -> dict[str, Any]:
+        """CPU seconds per part of this batch (run/timing.py), for bench/batch_speed.py's breakdown."""
+        return {"grader_start_up": self.started, "grader_total": time.process_time(),
+                "workers_warm_up": self.warm_up.spent.get("workers", 0.0), "grader": dict(self.parts.spent),
+                "runs": dict(self.runs.spent), "runs_count": int(self.runs.spent.get("count", 0))}
 
     def _judge_all(self) -> None:
         """The judge's thread: each submission's runs → its verdict → its result file."""
@@ -227,7 +254,12 @@ class Scheduler:
             if item is None:
                 return
             sub, runs = item
-            verdict = judge_runs(runs, self.reference)
+            for run in (runs.official, runs.fresh):
+                if run is not None:
+                    self.runs.merge(run.timing)
+                    self.runs.add("count", 1)
+            with self.parts.part("judge"):
+                verdict = judge_runs(runs, self.reference)
             try:
                 self._finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in runs.official.errors],
                                         output=runs.official.output, seconds=runs.seconds,
@@ -281,22 +313,22 @@ class Scheduler:
                 if worker is None:
                     return
                 try:
-                    ran = run_both(cells, worker, self.limits, sub.stem)
+                    ran = run_both(cells, worker, self.limits, sub.stem, parts=self.parts)
                 except Exception as e:  # noqa: BLE001 - never a lost row
-                    worker.close()
+                    self._close(worker)
                     worker = None
                     self._finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
                     continue
                 if self.stop.is_set():
                     return
                 if ran is None:  # the worker itself died: its sandbox is gone, start another
-                    worker.close()
+                    self._close(worker)
                     worker = None
                     self._finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
                     continue
                 self.judged.put((sub, ran))
                 if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
-                    worker.close()
+                    self._close(worker)
                     worker = None
         finally:
             if worker:

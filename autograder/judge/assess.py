@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from autograder.run.protocol import CellError, Job, RunResult
+from autograder.run.timing import Parts, timed
 from autograder.spec.questions import QUESTIONS
 
 
@@ -50,9 +51,10 @@ class Runs:
 
 
 def run_both(cells: list[str], runner: Runner, limits: Limits, name: str = "submission",
-             draw: Callable[[], Any] | None = None) -> Runs | None:
+             draw: Callable[[], Any] | None = None, parts: Parts | None = None) -> Runs | None:
     """The official run, then the run on fresh data; None when the runner died. The fresh reference
-    is drawn while the official run goes on, so that run can never hold it."""
+    is drawn while the official run goes on, so that run can never hold it. `parts` (run/timing.py)
+    gets the CPU of drawing the fresh reference and reseeding."""
     from autograder.judge.expected import fresh_reference
     from autograder.run.reseed import reseed
 
@@ -60,11 +62,13 @@ def run_both(cells: list[str], runner: Runner, limits: Limits, name: str = "subm
     job = Job(job=name, run=0, cells=cells, timeout=limits.timeout, memory_mb=limits.memory_mb)
     if not runner.send(job):
         return None
-    fresh_ref = (draw or fresh_reference)()
+    with timed(parts, "fresh"):
+        fresh_ref = (draw or fresh_reference)()
     official = runner.receive(job)
     if official is None:
         return None
-    again = reseed(cells, fresh_ref.seed)
+    with timed(parts, "fresh"):
+        again = reseed(cells, fresh_ref.seed)
     fresh = None
     if again is not None and not official.retire:  # a worker that retired runs nothing more
         fresh = runner.run(Job(job=name, run=1, cells=again, timeout=limits.timeout, memory_mb=limits.memory_mb))

@@ -16,6 +16,7 @@ from autograder.engine.capture import capture_question
 from autograder.engine.raised import CHECK_CALL
 from autograder.engine.roles import Tracker
 from autograder.run.notebook import transform
+from autograder.run.timing import Parts, timed
 from autograder.spec.questions import QUESTIONS
 
 # cell magics that only observe their cell, as Jupyter runs them: the body runs here (once)
@@ -113,13 +114,14 @@ def is_otter_cell(source: str) -> bool:
     return "import otter" in source or "otter.Notebook(" in source
 
 
-def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, dict[str, Any]]:
+def run_cells(sources: list[str], on_error=None, on_snapshot=None, parts: Parts | None = None) -> dict[str, dict[str, Any]]:
     """Execute cells in order; {question: snapshot} taken where each `grader.check` stands.
 
     Questions whose check cell is missing are snapshotted after the last cell.
     `on_error(index, exc)` hears about each failing cell, and about each cell a magic kept from
     running (exc is then `Skipped`); execution goes on, as in otter.
     `on_snapshot(question, snapshot)` hears about each snapshot as soon as it is taken.
+    `parts` (run/timing.py), if given, gets the CPU of the cells and of the capture apart.
     """
     env: dict[str, Any] = {"__name__": "__main__", "grader": _Grader(), "display": lambda *a, **k: None}
     current = {"cell": -1}
@@ -135,12 +137,13 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
     tracker = Tracker()
 
     def take(question: str, index: int) -> None:
-        snapshots[question] = capture_question(question, env, tracker, index, memo)
-        if on_snapshot:
-            on_snapshot(question, snapshots[question])
+        with timed(parts, "capture"):
+            snapshots[question] = capture_question(question, env, tracker, index, memo)
+            if on_snapshot:
+                on_snapshot(question, snapshots[question])
 
     try:
-        _run(sources, env, current, tracker, take, on_error)
+        _run(sources, env, current, tracker, take, on_error, parts)
     finally:
         tracker.close()
     for name in QUESTIONS:
@@ -149,20 +152,22 @@ def run_cells(sources: list[str], on_error=None, on_snapshot=None) -> dict[str, 
     return snapshots
 
 
-def _run(sources: list[str], env: dict, current: dict, tracker: Tracker, take, on_error) -> None:
+def _run(sources: list[str], env: dict, current: dict, tracker: Tracker, take, on_error, parts: Parts | None) -> None:
     for index, source in enumerate(sources):
         if is_otter_cell(source):
             continue
         current["cell"] = index
         checked = [q for q in CHECK_CALL.findall(source) if q in QUESTIONS]
-        try:
-            exec(compile(transform(source), f"<cell {index}>", "exec"), env)
-        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-            if on_error:
-                on_error(index, exc)
-        try:
-            tracker.after_cell(env, index)
-        except BaseException:  # noqa: BLE001 - a broken object: the roles fall back to the template's names
-            pass
+        with timed(parts, "cells"):
+            try:
+                exec(compile(transform(source), f"<cell {index}>", "exec"), env)
+            except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+                if on_error:
+                    on_error(index, exc)
+        with timed(parts, "capture"):
+            try:
+                tracker.after_cell(env, index)
+            except BaseException:  # noqa: BLE001 - a broken object: the roles fall back to the template's names
+                pass
         for q in checked:
             take(q, index)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from autograder.run.protocol import Job, ProtocolError, RunResult
 from autograder.run.sandbox import worker_command
+from autograder.run.timing import Parts
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +55,8 @@ class Worker:
         self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
         self.retired = False  # it said it is not fit for another run: the grader starts a fresh one
         self.confined, self.why_not_confined = False, ""
+        self.warm_up = 0.0  # CPU seconds the worker took to warm up (its word)
+        self.parts = Parts()  # this process's CPU on the worker's answers (validating them)
         threading.Thread(target=self._pump, daemon=True).start()
         self._ready = False
 
@@ -85,6 +88,8 @@ class Worker:
             self._ready = True
             self.confined = said.get("confined") is True
             self.why_not_confined = str(said.get("why", ""))[:300]
+            warm = said.get("warm_up")
+            self.warm_up = float(warm) if isinstance(warm, (int, float)) and 0 <= warm < 3600 else 0.0
         return self
 
     def run(self, job: Job) -> RunResult | None:
@@ -113,7 +118,8 @@ class Worker:
             if line is None:
                 return None
             try:
-                answer = RunResult.from_json(line, self.questions)
+                with self.parts.part("validate"):
+                    answer = RunResult.from_json(line, self.questions)
             except (ProtocolError, ValueError, TypeError):
                 self.dropped += 1  # not a valid answer: never anyone's result, and no one's crash
                 continue

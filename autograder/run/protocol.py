@@ -1,7 +1,7 @@
 """The messages between the grader, a worker and a worker's child, as types, validated on arrival.
 
     grader → worker   Job         one run of one submission (the official run, or the fresh one)
-    child  → worker   snapshot / error / output / done, one JSON object a line, on the child's own pipe
+    child  → worker   snapshot / error / output / timing / done, one JSON object a line, on the child's own pipe
     worker → grader   RunResult   what that run produced, tagged with the job id and run number
 
 Everything a child sends is untrusted (student code runs in that process and can write to its
@@ -16,6 +16,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from autograder.run.timing import CHILD_PARTS, RUN_PARTS
 from autograder.spec.constants import MAX_ELEMENTS  # numbers in one captured value (capture.py)
 
 MAX_LINE = 8 * 2**20  # bytes in one message: a snapshot of every graded name is well under 1 MB
@@ -200,6 +201,7 @@ class RunResult:
     output: str = ""
     seconds: float = 0.0
     retire: bool = False  # the worker ends after this answer: the grader starts a fresh one for the next run
+    timing: dict[str, float] = field(default_factory=dict)  # CPU seconds per part (run/timing.RUN_PARTS)
 
     def fail(self, status: str, reason: str) -> None:
         """The first failure is the one reported."""
@@ -210,7 +212,8 @@ class RunResult:
         # not dataclasses.asdict: it deep-copies every captured number (tens of ms a run)
         return json.dumps({"job": self.job, "run": self.run, "status": self.status, "reason": self.reason,
                            "snapshots": self.snapshots, "errors": [asdict(e) for e in self.errors],
-                           "output": self.output, "seconds": self.seconds, "retire": self.retire})
+                           "output": self.output, "seconds": self.seconds, "retire": self.retire,
+                           "timing": self.timing})
 
     @classmethod
     def from_json(cls, line: str | bytes, questions: frozenset[str]) -> "RunResult":
@@ -233,7 +236,8 @@ class RunResult:
                    reason=_text(d.get("reason", ""), "a reason"),
                    snapshots={q: snapshot(s, questions) for q, s in snaps.items()},
                    errors=[cell_error(e) for e in errors], output=_text(d.get("output", ""), "output", 2 * 10**5),
-                   seconds=_number(d.get("seconds", 0.0), "seconds"), retire=d.get("retire") is True)
+                   seconds=_number(d.get("seconds", 0.0), "seconds"), retire=d.get("retire") is True,
+                   timing=timing(d.get("timing", {}), RUN_PARTS))
 
 
 def cell_error(e: Any) -> CellError:
@@ -246,7 +250,8 @@ def cell_error(e: Any) -> CellError:
 
 def child_message(line: bytes, questions: frozenset[str]) -> tuple[str, Any]:
     """One message from a child: ("snapshot", (question, data)), ("error", CellError),
-    ("output", text), ("invalid", reason: no cell is valid Python) or ("done", None). Raises ProtocolError."""
+    ("output", text), ("invalid", reason: no cell is valid Python), ("timing", {part: seconds}) or
+    ("done", None). Raises ProtocolError."""
     if len(line) > MAX_LINE:
         raise ProtocolError("a message too large")
     try:
@@ -268,4 +273,13 @@ def child_message(line: bytes, questions: frozenset[str]) -> tuple[str, Any]:
         return kind, None
     if kind == "invalid":
         return kind, _text(body, "a reason")
+    if kind == "timing":
+        return kind, timing(body, CHILD_PARTS)
     raise ProtocolError("a message of unknown form")
+
+
+def timing(d: Any, names: tuple[str, ...]) -> dict[str, float]:
+    """CPU seconds per part (run/timing.py): the known parts only, each a number from 0 to a day."""
+    if not isinstance(d, dict):
+        raise ProtocolError("a malformed timing")
+    return {k: min(max(_number(v, "a time"), 0.0), 86400.0) for k, v in d.items() if k in names}

@@ -16,9 +16,12 @@ import select
 import signal
 import socket
 import struct
+import time
 from typing import Callable
 
-RECORD = struct.Struct("=cii")  # b"p" pid 0: the run started; b"x" pid status: it ended
+# b"p" pid 0 seconds: the run started, the fork took this much of the template's CPU;
+# b"x" pid status seconds: it ended, having used this much CPU (the kernel's count, from wait4)
+RECORD = struct.Struct("=ciid")
 REQUEST = struct.Struct("=qB")  # the run's uid (-1: keep ours), confined (0/1); then its legacy scratch path
 
 
@@ -34,6 +37,7 @@ class Template:
         theirs.close()
         self.sock = ours
         self.exits: dict[int, int] = {}  # pid -> wait status, for runs that ended
+        self.cpu: dict[int, tuple[float, float]] = {}  # pid -> CPU seconds of its fork (the template's), of the run
 
     def spawn(self, job_fd: int, result_fd: int, uid: int | None, confined: bool, scratch: str) -> int | None:
         """Start a run; its pid, or None if the template is gone."""
@@ -51,9 +55,11 @@ class Template:
         data = self.sock.recv(RECORD.size) if block else self.sock.recv(RECORD.size, socket.MSG_DONTWAIT)
         if not data:
             raise OSError("the template ended")
-        kind, pid, status = RECORD.unpack(data)
+        kind, pid, status, seconds = RECORD.unpack(data)
         if kind == b"x":
             self.exits[pid] = status
+        fork, run = self.cpu.get(pid, (0.0, 0.0))
+        self.cpu[pid] = (seconds, run) if kind == b"p" else (fork, seconds)
         return kind, pid, status
 
     def drain(self) -> bool:
@@ -92,20 +98,21 @@ def _serve(sock: socket.socket, child: Callable, prctl: Callable[[int, int], boo
                 os.read(wake_r, 4096)
             while True:  # reap everything that ended: runs, and what they left behind
                 try:
-                    pid, status = os.waitpid(-1, os.WNOHANG)
+                    pid, status, usage = os.wait4(-1, os.WNOHANG)
                 except ChildProcessError:
                     break
                 if pid == 0:
                     break
                 if pid in runs:
                     runs.discard(pid)
-                    sock.send(RECORD.pack(b"x", pid, status))
+                    sock.send(RECORD.pack(b"x", pid, status, usage.ru_utime + usage.ru_stime))
             if sock in ready:
                 message, fds, _, _ = socket.recv_fds(sock, 4096, 2)
                 if not message:
                     os._exit(0)
                 uid, confined = REQUEST.unpack(message[:REQUEST.size])
                 scratch = message[REQUEST.size:].decode()
+                before = time.thread_time()
                 pid = os.fork()
                 if pid == 0:
                     signal.set_wakeup_fd(-1)
@@ -117,7 +124,7 @@ def _serve(sock: socket.socket, child: Callable, prctl: Callable[[int, int], boo
                 for fd in fds:
                     os.close(fd)
                 runs.add(pid)
-                sock.send(RECORD.pack(b"p", pid, 0))
+                sock.send(RECORD.pack(b"p", pid, 0, time.thread_time() - before))
     except BaseException:  # noqa: BLE001 - the template must never return into the worker's code
         pass
     os._exit(0)

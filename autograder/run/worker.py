@@ -41,6 +41,7 @@ from autograder.run import confine  # noqa: E402
 from autograder.run.protocol import MAX_ERROR_TEXT, Job, ProtocolError, RunResult, child_message  # noqa: E402
 from autograder.run.sandbox import student_readable  # noqa: E402
 from autograder.run.template import Template  # noqa: E402
+from autograder.run.timing import Parts  # noqa: E402
 
 OUTPUT_CAP = 20_000  # characters of the student's printed output kept with the result
 FILE_SIZE_CAP = 64 * 2**20
@@ -198,14 +199,19 @@ def _child(job_fd: int, wfd: int, uid: int | None, confined: bool, scratch: str)
 
         from autograder.run.execute import run_cells
         from autograder.run.notebook import syntax_problem
+        from autograder.run.timing import Parts
 
         problem = syntax_problem(job.cells)
         if problem:
             send({"invalid": problem})
             send({"done": True})
             return
-        run_cells(job.cells, on_error=on_error, on_snapshot=share)  # the job holds this run's cells only
-        send({"output": out.text()})
+        parts = Parts(time.process_time)
+        parts.add("setup", time.process_time())  # this process's CPU from its fork to here
+        run_cells(job.cells, on_error=on_error, on_snapshot=share, parts=parts)  # the job holds this run's cells only
+        with parts.part("capture"):
+            send({"output": out.text()})
+        send({"timing": parts.spent})
         send({"done": True})
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the template
         code = 70
@@ -371,6 +377,7 @@ def run(job: Job, mode: Mode) -> RunResult:
 
     questions = frozenset(QUESTIONS)
     result = RunResult(job=job.job, run=job.run)
+    parts = Parts(time.process_time)
     if mode.confined:
         uid, scratch = confine.run_uid(mode.may_setuid), ""
         limit = (job.memory_mb - tmpfs_mb(job.memory_mb)) * 2**20  # its files are bounded apart
@@ -429,8 +436,9 @@ def run(job: Job, mode: Mode) -> RunResult:
                 *lines, buf = buf.split(b"\n")
                 if len(buf) > 8 * 2**20:
                     lines, buf = [buf], b""
-                for line in lines:
-                    done = _take(result, line, questions) or done
+                with parts.part("messages"):
+                    for line in lines:
+                        done = _take(result, line, questions) or done
                 if not chunk and status is None:  # it closed its pipe but runs on: wait for it
                     time.sleep(0.01)
             if status is not None and not chunk:  # it ended, and we have read all it wrote
@@ -443,15 +451,19 @@ def run(job: Job, mode: Mode) -> RunResult:
                 elif usage.cpu > (now - start) * CORES_PER_RUN + CPU_GRACE:
                     result.fail("timeout", f"kept more than one core busy ({len(usage.pids)} processes)")
     finally:
-        if job_w >= 0:
-            os.close(job_w)
-        os.close(rfd)
-        cleaned = _kill_all(mode.template)
-        if status is None:
-            status = _exit_status(mode.template, pid)
-        if not mode.confined:
-            _wipe(scratch, mode.sandboxed, uid)
+        with parts.part("cleanup"):
+            if job_w >= 0:
+                os.close(job_w)
+            os.close(rfd)
+            cleaned = _kill_all(mode.template)
+            if status is None:
+                status = _exit_status(mode.template, pid)
+            if not mode.confined:
+                _wipe(scratch, mode.sandboxed, uid)
     result.seconds = round(time.monotonic() - start, 3)
+    fork, cpu = mode.template.cpu.pop(pid, (0.0, 0.0))
+    child = {k: v for k, v in result.timing.items() if k.startswith("child_")}  # what the run said of itself
+    result.timing = {**child, "fork": fork, "child": cpu, **parts.spent}
     if result.status == "graded" and not done:
         if status is None:
             result.fail("crashed", "the notebook's process could not be followed to its end")
@@ -510,6 +522,8 @@ def _take(result: RunResult, line: bytes, questions: frozenset[str]) -> bool:
         result.output = body[: OUTPUT_CAP + 200]
     elif kind == "invalid":
         result.fail("invalid", body)
+    elif kind == "timing":
+        result.timing.update({f"child_{k}": v for k, v in body.items()})
     return kind == "done"
 
 
@@ -526,6 +540,7 @@ def _confinement_problem(template: Template, may_setuid: bool) -> str:
         pass
     os.close(rfd)
     status = _exit_status(template, pid) if pid is not None else None
+    template.cpu.pop(pid, None)
     if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
         return ""
     return "the kernel does not let a run make its own namespaces here (user namespaces off, or no mount_setattr)"
@@ -550,7 +565,8 @@ def main() -> int:
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # nothing but results goes to the protocol stream
     sys.stdout = sys.stderr
-    out.write(json.dumps({"ready": True, "confined": mode.confined, "why": why}) + "\n")
+    mark = time.process_time()  # the warm-up's CPU: torch, the template, the probe
+    out.write(json.dumps({"ready": True, "confined": mode.confined, "why": why, "warm_up": mark}) + "\n")
     out.flush()
     for line in sys.stdin:
         if not line.strip():
@@ -570,6 +586,8 @@ def main() -> int:
                 answer = RunResult(job=job.job, run=job.run, status="crashed",
                                    reason=f"the worker failed to run this notebook ({type(e).__name__}: {e})"[:300])
         answer.retire = retire
+        now = time.process_time()  # all of this process's CPU since the last answer was made: this job's
+        answer.timing["worker"], mark = now - mark, now
         out.write(answer.to_json() + "\n")
         out.flush()
         if retire:

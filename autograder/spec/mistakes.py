@@ -121,14 +121,12 @@ def _shapes(own) -> dict[str, str]:
 
 
 def _loop_with(code: str, value, own):
-    factors = algebra.scale_factors(N) if code == Code.SCALED_MSE else (None,)
-    for c in factors:
-        if c is None:
-            dloss = algebra.LOSSES[code][1]
-        else:
-            def dloss(y, yh, c=c):
-                return c * algebra.LOSSES["mse"][1](y, yh)
-        end = own["loop_with"](dloss)
+    if code == Code.SCALED_MSE:  # the loop with c × the MSE is the loop with c × lr: all factors at once
+        factors = list(algebra.scale_factors(N))
+        ends = own["loop_lr"](LR * np.asarray(factors, dtype=float)) if factors else []
+    else:
+        factors, ends = [None], [own["loop_with"](algebra.LOSSES[code][1])]
+    for c, end in zip(factors, ends):
         if np.all(np.isfinite(end)) and _close(value, end, LOOP_TOL):
             if code == Code.BROADCAST:
                 return {"ko": "반복문 안의 y 와 yhat", "en": "y and yhat inside the loop"}
