@@ -28,7 +28,7 @@ from autograder.batch.submissions import Submission, collect, unique_stems
 from autograder.judge import Verdict
 from autograder.judge.assess import Limits, judge_runs, run_both
 from autograder.run.notebook import InvalidNotebook, code_cells
-from autograder.run.pool import Worker, WorkerError, keep, start
+from autograder.run.pool import NotStarted, Worker, WorkerError, keep, start
 from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
 from autograder.run.timing import Parts
 
@@ -136,6 +136,13 @@ def grade(paths: list[str], out: Path, options: Options, log: Callable[[str], No
     return summary
 
 
+def _since_start() -> float:
+    """Seconds since this process started (the kernel's start time of it, in /proc/self/stat)."""
+    with open("/proc/self/stat", "rb") as f:
+        ticks = int(f.read().rsplit(b")", 1)[1].split()[19])
+    return round(time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK"), 3)
+
+
 def _plan(submissions: list[Submission], out: Path, options: Options, log: Callable[[str], None]) -> list[Submission]:
     """What to grade, given the results already in `out` (resume): says what it skips, replaces and adds."""
     refused: list[str] = []
@@ -166,17 +173,19 @@ class Scheduler:
     own while the slots go on; writes each result as soon as it is known."""
 
     def __init__(self, todo: list[Submission], out: Path, options: Options, log: Callable[[str], None]):
-        from autograder.judge.expected import computed, expected_values
-
         self.out, self.options, self.log = out, options, log
         self.slots = max(1, min(options.jobs, len(todo) or 1))
         self.progress = Progress(len(todo))
         if todo:
             self.progress.spin()
         self.spare: queue.Queue = queue.Queue()
+        self.marks: dict[str, float] = {"workers_started": _since_start()}  # when things happened (timing.json)
         for _ in range(self.slots if todo else 0):  # they warm up while torch is imported and the reference computed
             self.spare.put(self._start())
+        from autograder.judge.expected import computed, expected_values  # imports torch: seconds
+
         self.reference = computed(expected_values())
+        self.marks["reference"] = _since_start()
         self.limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb)
         self.jobs: queue.Queue = queue.Queue()
         for sub in todo:
@@ -222,6 +231,8 @@ class Scheduler:
         return start(o.sandbox, scratch=o.scratch, reuse=o.keep_workers, confine=o.confine)
 
     def _finish(self, result: dict[str, Any]) -> None:
+        self.marks.setdefault("first_result", _since_start())
+        self.marks["last_result"] = _since_start()
         with self.parts.part("write"):
             write_result(self.out, result)
             with self.lock:
@@ -243,7 +254,7 @@ class Scheduler:
 
     def timing(self) -> dict[str, Any]:
         """CPU seconds per part of this batch (run/timing.py), for bench/batch_speed.py's breakdown."""
-        return {"grader_start_up": self.started, "grader_total": time.process_time(),
+        return {"seconds": {**self.marks, "end": _since_start()}, "grader_start_up": self.started, "grader_total": time.process_time(),
                 "workers_warm_up": self.warm_up.spent.get("workers", 0.0), "grader": dict(self.parts.spent),
                 "runs": dict(self.runs.spent), "runs_count": int(self.runs.spent.get("count", 0))}
 
@@ -285,6 +296,7 @@ class Scheduler:
         """A ready worker for a slot (a spare one first); None when none can start (the batch stops)."""
         try:
             worker = (self.spare.get_nowait() if not self.spare.empty() else self._start()).ready()
+            self.marks.setdefault("first_worker_ready", _since_start())
         except WorkerError as e:
             self.start_failures.append(str(e))
             self.stop.set()
@@ -297,42 +309,83 @@ class Scheduler:
         return worker
 
     def _slot(self) -> None:
-        """One slot: takes submissions until none is left, runs both runs of each on its worker."""
-        worker: Worker | None = None
+        """One slot: a worker and two lanes that share it, so that the worker always has the next run
+        queued while one runs (the grader's turn between two runs then leaves no core idle)."""
+        slot = _Slot(self)
+        lanes = [threading.Thread(target=self._lane, args=(slot,), daemon=True) for _ in range(LANES)]
         try:
-            while not self.stop.is_set():
-                try:
-                    sub = self.jobs.get_nowait()
-                except queue.Empty:
-                    return
-                cells = self._read(sub)
-                if sub.problem:
-                    self._finish(_result_of(sub, Verdict("invalid", sub.problem)))
-                    continue
-                worker = worker or self._worker()
+            for lane in lanes:
+                lane.start()
+            for lane in lanes:
+                lane.join()
+        finally:
+            if slot.worker:
+                self._done_with(slot.worker)
+
+    def _lane(self, slot: "_Slot") -> None:
+        """Takes submissions until none is left, runs both runs of each on the slot's worker."""
+        while not self.stop.is_set():
+            try:
+                sub = self.jobs.get_nowait()
+            except queue.Empty:
+                return
+            cells = self._read(sub)
+            if sub.problem:
+                self._finish(_result_of(sub, Verdict("invalid", sub.problem)))
+                continue
+            for _ in range(3):  # a run queued on a worker that ended before it began it goes to the next worker
+                worker = slot.get()
                 if worker is None:
                     return
                 try:
                     ran = run_both(cells, worker, self.limits, sub.stem, parts=self.parts)
-                except Exception as e:  # noqa: BLE001 - never a lost row
-                    self._close(worker)
-                    worker = None
-                    self._finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
+                except NotStarted:
+                    slot.drop(worker)
+                    if self.stop.is_set():
+                        return
                     continue
+                except Exception as e:  # noqa: BLE001 - never a lost row
+                    slot.drop(worker)
+                    self._finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
+                    break
                 if self.stop.is_set():
                     return
                 if ran is None:  # the worker itself died: its sandbox is gone, start another
-                    self._close(worker)
-                    worker = None
+                    slot.drop(worker)
                     self._finish(_result_of(sub, Verdict("crashed", "the grading worker died while running this notebook")))
-                    continue
+                    break
                 self.judged.put((sub, ran))
                 if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
-                    self._close(worker)
-                    worker = None
-        finally:
-            if worker:
-                self._done_with(worker)
+                    slot.drop(worker)
+                break
+            else:
+                self._finish(_result_of(sub, Verdict("crashed", "three grading workers in a row ended before running it")))
+
+
+LANES = 2  # submissions in flight per slot: one runs while the grader turns the other around
+
+
+class _Slot:
+    """A job slot's worker, shared by its lanes: started when first needed, replaced when done for."""
+
+    def __init__(self, scheduler: Scheduler):
+        self.scheduler = scheduler
+        self.worker: Worker | None = None
+        self.lock = threading.Lock()
+
+    def get(self) -> Worker | None:
+        with self.lock:
+            if self.worker is None:
+                self.worker = self.scheduler._worker()
+            return self.worker
+
+    def drop(self, worker: Worker) -> None:
+        """This worker died, retired or failed: close it (the other lane's queued run, never begun,
+        goes to the next one); the next get() starts another."""
+        with self.lock:
+            if self.worker is worker:
+                self.worker = None
+                self.scheduler._close(worker)
 
 
 def _wrap_up(submissions: list[Submission], out: Path, options: Options, log: Callable[[str], None],

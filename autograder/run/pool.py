@@ -23,6 +23,10 @@ from autograder.run.timing import Parts
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+class NotStarted(RuntimeError):
+    """A run queued on a worker that ended (or retired) before it began it: run it on another."""
+
+
 class WorkerError(RuntimeError):
     """A worker could not start: nothing can be graded, so the batch stops with this message."""
 
@@ -51,7 +55,13 @@ class Worker:
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      env=env, cwd=PACKAGE_ROOT, start_new_session=True)
-        self.lines: queue.Queue = queue.Queue()
+        self.lines: queue.Queue = queue.Queue()  # the worker's first line (ready), or None
+        # jobs sent and not yet answered, in the order the worker runs them; answers by job
+        self.cond = threading.Condition()
+        self.pending: list[tuple[str, int]] = []
+        self.answers: dict[tuple[str, int], RunResult] = {}
+        self.unstarted: set[tuple[str, int]] = set()  # sent, but the worker ended before it began them
+        self.ended = False
         self.dropped = 0  # answers that were not for the job asked (forged, stale) or not valid
         self.retired = False  # it said it is not fit for another run: the grader starts a fresh one
         self.confined, self.why_not_confined = False, ""
@@ -61,13 +71,44 @@ class Worker:
         self._ready = False
 
     def _pump(self) -> None:
-        """Read the worker's stdout into a queue; None marks its end."""
+        """Read the worker's stdout: its first line (ready) into a queue for ready(), then each answer,
+        validated, to the job that waits for it (receive). The end of its output ends every wait."""
+        first = True
         try:
             for line in iter(lambda: self.proc.stdout.readline(1 << 26), b""):
-                self.lines.put(line)
+                if first:
+                    self.lines.put(line)
+                    first = False
+                else:
+                    self._route(line)
         except (OSError, ValueError):
             pass
-        self.lines.put(None)
+        if first:
+            self.lines.put(None)
+        with self.cond:
+            # the job at the head of the queue was running, unless the worker retired before it;
+            # the jobs behind it never started
+            self.unstarted |= set(self.pending[0 if self.retired else 1:])
+            self.ended = True
+            self.cond.notify_all()
+
+    def _route(self, line: bytes) -> None:
+        try:
+            with self.parts.part("validate"):
+                answer = RunResult.from_json(line, self.questions)
+        except (ProtocolError, ValueError, TypeError):
+            with self.cond:
+                self.dropped += 1  # not a valid answer: never anyone's result, and no one's crash
+            return
+        key = (answer.job, answer.run)
+        with self.cond:
+            if key not in self.pending:
+                self.dropped += 1  # not a job we asked for (forged, stale): never anyone's result
+                return
+            self.pending.remove(key)
+            self.answers[key] = answer
+            self.retired = self.retired or answer.retire
+            self.cond.notify_all()
 
     def ready(self) -> "Worker":
         if not self._ready:
@@ -97,10 +138,16 @@ class Worker:
         return self.receive(job) if self.send(job) else None
 
     def send(self, job: Job) -> bool:
-        """Start a run; False if the worker is gone."""
+        """Queue a run; the worker runs its jobs one after another, so a caller may send the next
+        while one runs. False if the worker is gone (NotStarted if it ended, or retired, before)."""
         self.ready()
-        try:
+        key = (job.job, job.run)
+        with self.cond:
+            if self.ended or self.retired:
+                raise NotStarted("the worker retired before this run")
             self.owed += 1
+            self.pending.append(key)
+        try:
             self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
@@ -108,26 +155,25 @@ class Worker:
         return True
 
     def receive(self, job: Job) -> RunResult | None:
-        """The result of the run `send` started, or None if the worker died or stopped answering."""
-        deadline = time.monotonic() + job.timeout + 60
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                return None
-            if line is None:
-                return None
-            try:
-                with self.parts.part("validate"):
-                    answer = RunResult.from_json(line, self.questions)
-            except (ProtocolError, ValueError, TypeError):
-                self.dropped += 1  # not a valid answer: never anyone's result, and no one's crash
-                continue
-            if (answer.job, answer.run) == (job.job, job.run):
+        """The result of the run `send` queued; None if the worker died or stopped answering while it
+        ran, NotStarted if it ended before it began this run. The time limit counts from its start
+        (when the runs queued before it have been answered)."""
+        key = (job.job, job.run)
+        deadline = None
+        with self.cond:
+            while key not in self.answers and not self.ended:
+                now = time.monotonic()
+                if self.pending and self.pending[0] == key:
+                    deadline = deadline or now + job.timeout + 60
+                    if now >= deadline:
+                        return None
+                self.cond.wait(0.5 if deadline is None else min(0.5, deadline - now))
+            if key in self.answers:
                 self.owed -= 1
-                self.retired = self.retired or answer.retire
-                return answer
-            self.dropped += 1  # not the job we asked for: never anyone's result
+                return self.answers.pop(key)
+            if key in self.unstarted:
+                raise NotStarted("the worker ended before this run began")
+            return None
 
     def close(self, keep_errors: bool = False) -> None:
         """End of input lets the worker clean up its folder; one that does not go at once is killed."""
@@ -174,7 +220,7 @@ def start(sandbox: bool, child_uid: int | None = None, scratch: Path | None = No
 
 def keep(worker: Worker) -> None:
     """Keep a worker for a later start(reuse=True), or close it if it is not fit to serve again."""
-    if (worker.proc.poll() is not None or worker.owed or worker.retired or not worker.lines.empty()
+    if (worker.proc.poll() is not None or worker.owed or worker.retired or worker.answers or worker.ended
             or worker.proc.stdin.closed):
         worker.close()
         return
