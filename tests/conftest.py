@@ -33,15 +33,16 @@ def shared(tmp_path_factory, worker_id) -> Path:
 
 @pytest.fixture(scope="session")
 def dist(shared):
-    """A fresh build of dist/ (student folder and autograder.zip), made once per test run."""
+    """A fresh build of dist/ (student folder, autograder.zip and autograder-plain.zip), made once per test run."""
     from filelock import FileLock
 
-    from autograder.build.dist import build
+    from autograder.build.dist import build, build_autograder
 
     out = shared / "dist"
     with FileLock(str(shared / "dist.lock")):
         if not (out / "built").exists():
             build(out, limits=TEST_LIMITS)
+            build_autograder(out, limits=TEST_LIMITS, plain=True)  # otter without our plugin: the independent grader
             (out / "built").touch()
     return out
 
@@ -53,6 +54,16 @@ def otter(dist):
     from otter_cache import otter_results
 
     return lambda paths: otter_results(list(paths), dist / "autograder.zip", dist / "otter-results")
+
+
+@pytest.fixture(scope="session")
+def plain_otter(dist):
+    """plain_otter(paths) -> {path: results.json of `otter run` with dist/autograder-plain.zip}: otter
+    as a course would use it without us (the hidden tests in the student's kernel, no plugin, no
+    fresh data, no carried credit), each notebook run once for the whole test run."""
+    from otter_cache import otter_results
+
+    return lambda paths: otter_results(list(paths), dist / "autograder-plain.zip", dist / "otter-plain-results")
 
 
 @pytest.fixture(scope="session")

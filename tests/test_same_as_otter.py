@@ -1,8 +1,15 @@
-"""On every honest submission, the batch grader gives the per-question scores `otter run` gives;
-correct-but-different notebooks from the corpus get full marks on both paths."""
+"""Agreement with graders we did not write, on honest submissions.
+
+Plain otter (dist/autograder-plain.zip: otter-assign's tests, the hidden ones too, run in the
+student's kernel; no plugin, no fresh data, no carried credit) is an independent grader: on every
+honest notebook our batch grade of each question is at least plain otter's, any question where it
+is more has a record of ours that carried credit forward, and correct notebooks get full marks.
+The Gradescope path (otter run with our plugin) gives the batch's scores exactly.
+"""
 
 import mutants
 import nbformat
+import pytest
 import slips_corpus
 from conftest import EXAMPLES
 from test_batch import result
@@ -16,11 +23,12 @@ MUTANTS = {"data_mismatch": ["data_mismatch"], "grad_accumulated_and_wrong_bias"
 # correct variants whose values cross the worker's protocol in other types (float64, nn.Parameter, a new
 # leaf), each in another method: one notebook holds the three
 CORRECT = {"three_types": ["float64_method1", "parameter_net2", "new_leaf_what4"]}
+CORRECT_EXAMPLES = {"solution"}
 
 
-def test_batch_scores_equal_otter_run(otter, examples_batch, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
+@pytest.fixture(scope="module")
+def corpus_batch(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
     for name, parts in MUTANTS.items():
         edits = tuple(edit for part in parts for edit in mutants.SUITE[part][0])
         nbformat.write(slips_corpus.notebook(slips_corpus.Case(name, "", edits)), corpus / f"{name}.ipynb")
@@ -28,18 +36,48 @@ def test_batch_scores_equal_otter_run(otter, examples_batch, tmp_path):
     for name, parts in CORRECT.items():
         edits = tuple(edit for part in parts for edit in cases[part].edits)
         nbformat.write(slips_corpus.notebook(slips_corpus.Case(name, "", edits)), corpus / f"{name}.ipynb")
-    out = tmp_path / "out"
+    out = tmp_path_factory.mktemp("out")
     grade([str(corpus)], out, Options(jobs=1, keep_workers=True), log=lambda m: None)
-    ours = {p.stem: result(out, p.stem) for p in corpus.glob("*.ipynb")}
-    ours |= {p.stem: result(examples_batch, p.stem) for p in EXAMPLES.glob("*.ipynb")}
-    notebooks = sorted(corpus.glob("*.ipynb")) + sorted(EXAMPLES.glob("*.ipynb"))
-    assert len(notebooks) == len(MUTANTS) + len(CORRECT) + 7
+    return corpus, out
+
+
+def ours(corpus_batch, examples_batch):
+    corpus, out = corpus_batch
+    found = {p: result(out, p.stem) for p in sorted(corpus.glob("*.ipynb"))}
+    found |= {p: result(examples_batch, p.stem) for p in sorted(EXAMPLES.glob("*.ipynb"))}
+    assert len(found) == len(MUTANTS) + len(CORRECT) + 7
+    return found
+
+
+def test_never_below_plain_otter_and_every_point_more_is_carried_credit(corpus_batch, examples_batch, plain_otter):
+    mine = ours(corpus_batch, examples_batch)
+    theirs_all = plain_otter(mine)
+    more = 0
+    for nb, r in mine.items():
+        theirs = theirs_all[nb]
+        assert not isinstance(theirs, Exception), theirs
+        assert r["status"] == "graded", nb.name
+        for q in QUESTIONS:
+            a, b = r["questions"][q], theirs["question_scores"][q]
+            assert a >= b, (nb.name, q, a, b)  # a point plain otter gives is never one we take
+            if a > b:  # ours is more only where a later step was right from an earlier wrong value
+                more += 1
+                assert any(rec["carried_forward"] and rec["points"] > 0 for rec in r["records"] if rec["question"] == q), \
+                    (nb.name, q, a, b)
+        if nb.stem in CORRECT or nb.stem in CORRECT_EXAMPLES:
+            assert sum(r["questions"].values()) == total_points() and not any(rec["mistake"] for rec in r["records"])
+        if nb.stem == "grad_accumulated_and_wrong_bias":  # both slips cost points, each in its own questions
+            assert len([q for q in QUESTIONS if r["questions"][q] < QUESTIONS[q].points]) >= 2, r["questions"]
+        if nb.stem == "blank":
+            assert sum(r["questions"].values()) == 0 == sum(theirs["question_scores"].values())
+    assert more >= 3  # the slips' later steps: where carried credit is what makes the difference
+
+
+def test_the_gradescope_path_gives_the_batchs_scores(examples_batch, otter):
+    """otter run with our plugin (dist/autograder.zip) on the examples: the same per-question scores,
+    carried credit included (both paths end in judge.assess's judge)."""
+    notebooks = sorted(EXAMPLES.glob("*.ipynb"))
     for nb, theirs in otter(notebooks).items():
         assert not isinstance(theirs, Exception), theirs
-        assert ours[nb.stem]["status"] == "graded"
-        scores = {q: ours[nb.stem]["questions"][q] for q in QUESTIONS}
-        assert scores == {q: theirs["question_scores"][q] for q in QUESTIONS}, nb.name
-        if nb.stem == "grad_accumulated_and_wrong_bias":  # both slips cost points, each in its own questions
-            assert len([q for q in QUESTIONS if scores[q] < QUESTIONS[q].points]) >= 2, scores
-        if nb.stem in CORRECT:
-            assert sum(scores.values()) == total_points() and not any(r["mistake"] for r in ours[nb.stem]["records"]), nb.name
+        mine = result(examples_batch, nb.stem)
+        assert {q: mine["questions"][q] for q in QUESTIONS} == {q: theirs["question_scores"][q] for q in QUESTIONS}, nb.name
