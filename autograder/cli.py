@@ -81,9 +81,10 @@ def _grade(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.table:
-        rows = [(r["submission"], [r["questions"].get(q) for q in QUESTIONS] if r["status"] != "invalid"
-                 else f"invalid: {r['reason']}") for r in load_results(out)]
-        print(table(rows, list(QUESTIONS), next(iter(load_results(out)), {}).get("max_score", 0),
+        results = load_results(out)
+        rows = [(r.submission, [r.questions.get(q) for q in QUESTIONS] if r.status != "invalid"
+                 else f"invalid: {r.reason}") for r in results]
+        print(table(rows, list(QUESTIONS), results[0].max_score if results else 0,
                     {q: QUESTIONS[q].points for q in QUESTIONS}))
     c = summary["counts"]
     print(f"{summary['results']} results in {out}: " + ", ".join(f"{n} {s}" for s, n in c.items())

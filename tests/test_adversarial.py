@@ -27,7 +27,7 @@ def graded(otter, tmp_path_factory):
     for name in attacks.ATTACKS:
         nbformat.write(attacks.attack(name, out=str(out)), folder / f"{name}.ipynb")
     grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024, keep_workers=True), log=lambda m: None)
-    batch = {r["submission"]: r for r in load_results(out)}
+    batch = {r.submission: r.to_json() for r in load_results(out)}
     notebooks = sorted(folder.glob("*.ipynb"))
     on_otter = [p for p in notebooks if p.stem in OTTER_PATH or p.stem in {baseline(n) for n in OTTER_PATH}]
     gradescope = {path.stem: results for path, results in otter(on_otter).items()}

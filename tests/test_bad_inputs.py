@@ -70,7 +70,7 @@ def graded(tmp_path_factory):
         (folder / student / "hw04.ipynb").write_bytes((EXAMPLES / "solution.ipynb").read_bytes())
     out = tmp_path_factory.mktemp("out")
     grade([str(folder)], out, Options(jobs=2, keep_workers=True), log=lambda m: None)
-    return {r["submission"]: r for r in load_results(out)}
+    return {r.submission: r.to_json() for r in load_results(out)}
 
 
 @pytest.mark.parametrize("name", [*CASES, "bomb"])
@@ -85,7 +85,7 @@ def test_one_broken_cell_is_not_an_invalid_notebook(tmp_path):
     nb["cells"].insert(3, code("def f(:"))
     (tmp_path / "one_bad_cell.ipynb").write_text(json.dumps(nb))
     grade([str(tmp_path / "one_bad_cell.ipynb")], tmp_path / "out", Options(jobs=1, keep_workers=True), log=lambda m: None)
-    r = load_results(tmp_path / "out")[0]
+    r = load_results(tmp_path / "out")[0].to_json()
     assert r["status"] == "graded" and r["cell_errors"][0]["type"] == "SyntaxError"
 
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 from autograder.batch.grade import Options, grade
+from autograder.batch.results import Result
 from autograder.batch.submissions import InputError
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS, total_points
 
@@ -231,7 +232,7 @@ def test_on_a_terminal_a_spinner_runs_until_the_first_result():
     progress.spin()
     time.sleep(0.5)
     assert "warming up the workers" in stream.getvalue()
-    progress.update({"submission": "a", "status": "graded", "score": 60, "max_score": 60})
+    progress.update(Result(submission="a", status="graded", reason="", score=60, max_score=60, questions={}))
     time.sleep(0.5)
     after = stream.getvalue()
     time.sleep(0.5)

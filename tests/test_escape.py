@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from autograder.batch import escape
-from autograder.batch.results import write_grades_csv, write_result
+from autograder.batch.results import Result, write_grades_csv, write_result
 from autograder.report.pages import write_reports
 from autograder.report.table import table
 from autograder.spec.questions import QUESTIONS, total_points
@@ -87,7 +87,7 @@ def test_property_every_report_keeps_student_text_inert(tmp_path, seed):
     rng = random.Random(seed)
     texts = [payload(rng) for _ in range(3)]
     for i, text in enumerate(texts):
-        write_result(tmp_path, result_with(text, f"s{i}"))
+        write_result(tmp_path, Result.from_json(result_with(text, f"s{i}")))
     from autograder.batch.results import load_results
 
     results = load_results(tmp_path)
@@ -112,6 +112,6 @@ def test_property_every_report_keeps_student_text_inert(tmp_path, seed):
                     assert not value.startswith(("=", "+", "@", "\t", "\r")) or value.lstrip("+").replace(".", "").isdigit()
                     assert not value.startswith("-") or value.lstrip("-").replace(".", "").isdigit() or value == "" \
                         or value.startswith("-") and set(value) == {"-"}
-    printed = table([(r["submission"] + texts[0], r["status"]) for r in results], list(QUESTIONS), total_points())
+    printed = table([(r.submission + texts[0], r.status) for r in results], list(QUESTIONS), total_points())
     assert "\x1b" not in printed and "\x9b" not in printed and "\u202e" not in printed
-    json.dumps(results)
+    json.dumps([r.to_json() for r in results])

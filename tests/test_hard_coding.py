@@ -44,7 +44,7 @@ def batch(notebooks, tmp_path_factory):
     folder, _ = notebooks
     out = tmp_path_factory.mktemp("hard_coding_out")
     grade([str(folder)], out, Options(jobs=2, timeout=30, memory_mb=1024, keep_workers=True), log=lambda m: None)
-    return {r["submission"]: r for r in load_results(out)}
+    return {r.submission: r.to_json() for r in load_results(out)}
 
 
 # On the otter path the plugin runs the same worker, reseeding and judge as the batch: what differs
@@ -173,7 +173,7 @@ def pinned(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setattr(autograder.batch.grade, "fresh_seed", coincident_first, raising=False)
     grade([str(folder)], out, Options(jobs=1, timeout=30, memory_mb=1024, keep_workers=True), log=lambda m: None)
     assert calls, "the grader no longer draws its fresh seed from autograder.run.reseed.fresh_seed: update this test"
-    return {r["submission"]: r for r in load_results(out)}
+    return {r.submission: r.to_json() for r in load_results(out)}
 
 
 @pytest.fixture(scope="module")

@@ -150,7 +150,7 @@ def batch(tmp_path, notebooks, sandbox=True, jobs=1, confine=True, timeout=30):
     summary = grade([str(folder)], out, Options(jobs=jobs, timeout=timeout, memory_mb=1024, sandbox=sandbox,
                                                   scratch=scratch, keep_workers=sandbox and confine, confine=confine),
                     log=lambda m: None)
-    return {r["submission"]: r for r in load_results(out)}, summary
+    return {r.submission: r.to_json() for r in load_results(out)}, summary
 
 
 @needs_bwrap
@@ -221,7 +221,7 @@ def test_a_batch_with_a_row_missing_exits_non_zero_and_names_it(tmp_path, monkey
     real = autograder.batch.grade.write_result
 
     def lose_one(out, result):
-        if result["submission"] == "wrong_lr":
+        if result.submission == "wrong_lr":
             raise OSError("disk full")
         return real(out, result)
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 from autograder.batch.grade import Options, _result_of, grade
-from autograder.batch.results import GRADES_HEADER, load_results, write_atomic, write_grades_csv, write_otter_csv
+from autograder.batch.results import GRADES_HEADER, Result, load_results, write_atomic, write_grades_csv, write_otter_csv
 from autograder.batch.submissions import collect
 from autograder.judge import Verdict
 from autograder.report.canvas import HEADER, write_canvas
@@ -46,13 +46,13 @@ def gradescope_metadata(**submissions):
 
 
 def results_of(paths, scores=None):
-    """The result dicts the batch would write for what collect() finds, every question scored as given."""
+    """The results the batch would write for what collect() finds, every question scored as given."""
     scores = scores or {}
     out = []
     for sub in collect(paths):
         points = scores.get(sub.stem, 0.0)
         verdict = Verdict("graded", "", scores={q: points / len(QUESTIONS) for q in QUESTIONS})
-        out.append(json.loads(json.dumps(_result_of(sub, verdict))))  # as it comes back from results/*.json
+        out.append(Result.from_json(json.loads(json.dumps(_result_of(sub, verdict).to_json()))))  # as read back
     return out
 
 
@@ -129,10 +129,10 @@ def test_a_students_own_zip_cannot_claim_a_canvas_id_by_the_names_inside_it(tmp_
 
 def test_each_result_json_keeps_the_canvas_user_id_name_and_file_id(tmp_path):
     [result] = results_of([write_zip(tmp_path / "c.zip", {"김민준_late_12349_67894_hw04-1.ipynb": BLANK})])
-    assert result["canvas"] == {"name": "김민준", "user_id": "12349", "anonymous_id": "", "file_id": "67894",
+    assert result.canvas == {"name": "김민준", "user_id": "12349", "anonymous_id": "", "file_id": "67894",
                                 "late": True, "file": "hw04.ipynb"}
-    assert result["members"] == [{"name": "김민준", "canvas_id": "12349", "sid": "", "email": ""}]
-    assert result["file_name"] == "김민준_late_12349_67894_hw04-1.ipynb"
+    assert list(result.members) == [{"name": "김민준", "canvas_id": "12349", "sid": "", "email": ""}]
+    assert result.file_name == "김민준_late_12349_67894_hw04-1.ipynb"
 
 
 # --- 2. grades.csv -----------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_grades_csv_gives_each_member_of_a_gradescope_group_a_row_with_the_group
 def test_grades_csv_keeps_a_row_for_every_submission_even_one_nobody_is_identified_by(tmp_path):
     results = results_of([canvas_download(tmp_path)])
     body = [dict(zip(GRADES_HEADER, r)) for r in read_csv(write_grades_csv(tmp_path / "out", results))[1:]]
-    assert sorted(r["submission"] for r in body) == sorted(r["submission"] for r in results)
+    assert sorted(r["submission"] for r in body) == sorted(r.submission for r in results)
     by_stem = {r["submission"]: r for r in body}
     assert by_stem["hw04"]["student"] == "hw04" and by_stem["hw04"]["canvas_user_id"] == ""
     assert by_stem["김민준_12349_67894_hw04"]["canvas_user_id"] == "12349"
@@ -167,7 +167,8 @@ def test_a_result_from_before_members_were_recorded_gets_its_canvas_id_from_its_
            "questions": {q: 0 for q in QUESTIONS}, "records": []}
     gradescope = dict(old, submission="submission_1", file="/x/gs.zip:export/submission_1/hw04.ipynb",
                       student="Park", student_id="2026001")
-    body = [dict(zip(GRADES_HEADER, r)) for r in read_csv(write_grades_csv(tmp_path, [old, gradescope]))[1:]]
+    written = write_grades_csv(tmp_path, [Result.from_json(old), Result.from_json(gradescope)])
+    body = [dict(zip(GRADES_HEADER, r)) for r in read_csv(written)[1:]]
     assert {r["student"]: r["canvas_user_id"] for r in body} == {"kim": "123", "Park": ""}
 
 
@@ -406,7 +407,7 @@ def test_a_real_batch_round_trip_from_canvas_and_gradescope_zips(tmp_path):
         ("Park Seoyeon", "", "2026001", "submission_111"), ("Minjun Choi", "", "2026002", "submission_111"),
         ("김민준", "12349", "", "")]
     assert float(grades[2]["score"]) == total_points()
-    saved = {r["submission"]: r for r in load_results(out)}
+    saved = {r.submission: r.to_json() for r in load_results(out)}
     assert saved["김민준_late_12349_67894_hw04-1"]["canvas"]["late"] is True
     assert [r[0] for r in read_csv(out / "final_grades.csv")[2:]] == ["hw04.ipynb", "김민준_late_12349_67894_hw04-1.ipynb"]
     made = write_canvas(out, load_results(out), partial=True)

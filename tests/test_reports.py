@@ -15,12 +15,13 @@ import pytest
 from conftest import EXAMPLES
 
 from autograder.batch.grade import Options, grade
-from autograder.batch.results import load_results
+from autograder.batch.results import Result, load_results
 from autograder.engine.records import Record
 from autograder.report import plots
 from autograder.report.pages import (
     PLOT_LABELS,
     WHO_SHOWN,
+    Shown,
     counts,
     feedback_html,
     feedback_text,
@@ -200,10 +201,19 @@ def section(html, name):
     return re.search(rf"<section id='{name}'>(.*?)</section>", html, re.S).group(1)
 
 
+def view(r):
+    """A result dict made here, as the pages take it: through the constructor a results file goes through."""
+    return Shown.of(Result.from_json(r) if isinstance(r, dict) else r)
+
+
+def views(results):
+    return [view(r) for r in results]
+
+
 def test_counts_distinct_students_and_files():
     results = [full_marks("kim_a", "kim"), full_marks("kim_b", "kim"), full_marks("lee", "lee")]
-    assert counts(results) == (2, 3)
-    html = summary_html(results, "en")
+    assert counts(views(results)) == (2, 3)
+    html = summary_html(views(results), "en")
     assert "Students: <b>2</b> · Files: <b>3</b>" in html
 
 
@@ -213,7 +223,7 @@ def test_practice_question_never_marks_a_full_marks_student_as_missing_something
     bob["records"] = [r if r["check"] != "loss2" else rec("method2", "loss2", False, "broadcast", "`loss2` broadcasts")
                       for r in bob["records"]]
     bob["questions"]["method2"] -= 2
-    html = summary_html([ann, bob], "en")
+    html = summary_html(views([ann, bob]), "en")
     mistakes, practice, students = section(html, "mistakes"), section(html, "practice"), section(html, "students")
     assert "bob" in mistakes and "broadcast" in mistakes
     assert "ann" not in mistakes and "missing" not in mistakes
@@ -236,12 +246,12 @@ def test_mistake_table_describes_each_code_and_counts_students_not_files():
 
     results = [broadcaster("kim_a", "kim"), broadcaster("kim_b", "kim")]
     results += [broadcaster(f"s{i:02d}", f"student{i:02d}") for i in range(WHO_SHOWN + 5)]
-    mistakes = section(summary_html(results, "en"), "mistakes")
+    mistakes = section(summary_html(views(results), "en"), "mistakes")
     row = re.search(r"<td class='code'>broadcast</td>(.*?)</tr>", mistakes).group(1)
     assert "you subtracted two tensors of different shapes" in row and "<code>loss2</code>" in row
     assert f"<td>{WHO_SHOWN + 6}</td>" in row  # kim once, for two files
     assert "and 6 more" in row and row.count("student") == WHO_SHOWN - 1  # kim + WHO_SHOWN - 1 others shown
-    assert "shape가 다른 두 텐서를 뺐습니다" in section(summary_html(results, "ko"), "mistakes")
+    assert "shape가 다른 두 텐서를 뺐습니다" in section(summary_html(views(results), "ko"), "mistakes")
 
 
 def test_a_message_repeated_across_quantities_is_shown_once_per_question():
@@ -249,10 +259,10 @@ def test_a_message_repeated_across_quantities_is_shown_once_per_question():
     checks = [("method1", "yhat1"), ("method1", "loss1"), ("method2", "yhat2"), ("method2", "loss2")]
     r = result("hc", records=[rec(q, c, False, "hard_coded", typed.format(c)) for q, c in checks]
                + [rec("method3", "loss3", False, "broadcast", "`loss3` broadcasts")])
-    found = notes([x for x in r["records"] if x["question"] == "method1"], "en")
+    found = notes([x for x in view(r).records if x.question == "method1"], "en")
     assert [(n.code, n.checks) for n in found] == [("hard_coded", ["yhat1", "loss1"])]
     assert found[0].text.startswith("Each of these is right on the given data")
-    html, text = feedback_html(r, "en", "hints"), feedback_text(r, "en", "hints")
+    html, text = feedback_html(view(r), "en", "hints"), feedback_text(view(r), "en", "hints")
     for page_text in (html, text):
         assert page_text.count("looks typed in") == 2  # once for method1, once for method2
     assert "applies to: <code>yhat1</code>, <code>loss1</code>" in html
@@ -292,7 +302,7 @@ def test_everything_a_student_controls_is_escaped_and_bounded(tmp_path):
         rec("loop", "net", student=[1.0, 2.0]),
     ])
     bad["reason"] = "<iframe>" + "r" * 5000
-    pages = [feedback_html(bad, "en", "values"), summary_html([bad], "en"), feedback_text(bad, "en", "values")]
+    pages = [feedback_html(view(bad), "en", "values"), summary_html(views([bad]), "en"), feedback_text(view(bad), "en", "values")]
     for text in pages[:2]:
         for raw in ("<script", "<svg", "<img src=x", "<i>", "<b>evil", "<iframe"):
             assert raw not in text
@@ -301,7 +311,7 @@ def test_everything_a_student_controls_is_escaped_and_bounded(tmp_path):
     assert "<code>a&lt;b</code>" in pages[0]
     assert "&lt;i&gt;" * 30 in pages[0]  # the value is shown, cut short
     assert all(len(line) < 900 for line in pages[2].splitlines())
-    name = stems([bad])[bad["submission"]]
+    name = stems([Result.from_json(bad)])[bad["submission"]]
     assert re.fullmatch(r"[\w.-]+", name) and ".." not in name.split("/")
     # a forged result file cannot make the report write outside feedback/
     out = tmp_path / "out"
@@ -322,7 +332,7 @@ def test_loop_plot_has_one_point_per_graded_student_whose_loop_ran(batch):
     not_numbers = result("odd", records=[rec("loop", "net", False, "wrong_value", "x", student=["a", 1])])
     crashed = full_marks("crashed")
     crashed["status"] = "crashed"
-    points = [p for p in map(loop_point, made + [no_loop, not_numbers, crashed]) if p]
+    points = [p for p in map(loop_point, views(made + [no_loop, not_numbers, crashed])) if p]
     assert len(points) == 3
     fig = plots.loop_figure(points, {"loop": (2.5306, 3.9915)}, PLOT_LABELS["en"])
     students = fig.axes[0].collections[0]
@@ -332,7 +342,7 @@ def test_loop_plot_has_one_point_per_graded_student_whose_loop_ran(batch):
     plots.plt.close(fig)
     # the batch: every graded notebook in it defines `net`, the invalid one is left out
     results = load_results(batch)
-    graded = [r for r in results if r["status"] == "graded"]
+    graded = [r for r in results if r.status == "graded"]
     points = [p for p in map(loop_point, results) if p]
     assert len(points) == len(graded) == len(results) - 1
     assert (2.530567, 3.991545) in points and (-1.605479, 9.760649) in points  # solution, no_zero_grad
@@ -357,14 +367,14 @@ def test_korean_plots_use_a_hangul_font_or_fall_back_to_english_labels(monkeypat
         assert plot_labels("ko") == PLOT_LABELS["en"]
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        summary_html(results, "ko")
+        summary_html(views(results), "ko")
     assert _font_noise(caught, caplog) == []
     monkeypatch.setattr(plots, "hangul_font", lambda: None)  # a machine without a Korean font
     assert plot_labels("ko") == PLOT_LABELS["en"]
     caplog.clear()
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        summary_html(results, "ko")
+        summary_html(views(results), "ko")
     assert _font_noise(caught, caplog) == []
 
 
@@ -385,9 +395,9 @@ def test_summary_students_table_links_to_each_feedback_page_and_shows_the_loop_p
 
     out = reports[("ko", "hints")]
     results = load_results(batch)
-    who = {r["submission"]: r["student"] or r["submission"] for r in results}
+    who = {r.submission: r.student or r.submission for r in results}
     long_name = tmp_path / "long.html"
-    long_name.write_text(summary_html([full_marks("long", "김" + "W" * 300)], "en"), encoding="utf-8")
+    long_name.write_text(summary_html(views([full_marks("long", "김" + "W" * 300)]), "en"), encoding="utf-8")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -42,8 +42,8 @@ def test_a_later_batch_with_the_same_file_name_adds_a_row_and_never_replaces_ano
     grade_into(out, first)
     _, messages = grade_into(out, second)
     results = load_results(out)
-    assert sorted(r["score"] for r in results) == [0, 60]  # both students, each with their own grade
-    assert len({r["submission"] for r in results}) == 2 and len(list((out / "results").glob("*.json"))) == 2
+    assert sorted(r.score for r in results) == [0, 60]  # both students, each with their own grade
+    assert len({r.submission for r in results}) == 2 and len(list((out / "results").glob("*.json"))) == 2
     assert any("new to" in m and "added" in m for m in messages), messages
 
 
@@ -55,7 +55,7 @@ def test_a_resubmission_of_the_same_file_replaces_its_own_row_and_says_so(tmp_pa
     (folder / "kim.ipynb").write_bytes(SOLUTION)
     _, messages = grade_into(out, folder)
     [result] = load_results(out)
-    assert result["score"] == 60
+    assert result.score == 60
     assert any("graded again" in m and "replaced" in m for m in messages), messages
 
 
@@ -68,7 +68,7 @@ def test_a_name_too_long_in_bytes_still_gets_its_row(tmp_path, name):
     (folder / f"{stem}.ipynb").write_bytes(NOT_A_NOTEBOOK)
     summary, _ = grade_into(tmp_path / "out", folder)
     [result] = load_results(tmp_path / "out")
-    assert summary["missing"] == [] and len(result["submission"].encode()) <= 160
+    assert summary["missing"] == [] and len(result.submission.encode()) <= 160
 
 
 def test_a_file_name_that_is_not_utf8_is_read_as_korean_windows_wrote_it(tmp_path):
@@ -79,7 +79,7 @@ def test_a_file_name_that_is_not_utf8_is_read_as_korean_windows_wrote_it(tmp_pat
         f.write(NOT_A_NOTEBOOK)
     summary, _ = grade_into(tmp_path / "out", folder)
     [result] = load_results(tmp_path / "out")
-    assert summary["missing"] == [] and result["file_name"] == "김민준_hw04.ipynb"
+    assert summary["missing"] == [] and result.file_name == "김민준_hw04.ipynb"
 
 
 def test_a_zip_from_korean_windows_has_its_names_decoded(tmp_path):
@@ -105,9 +105,9 @@ def test_one_students_zip_of_many_notebooks_is_one_row_grading_the_assignments_n
             zf.writestr(zipfile.ZipInfo(f"copy{i}.ipynb", (2026, 9, 1, 0, 0, 0)), BLANK)
     summary, _ = grade_into(tmp_path / "out", path)
     [result] = load_results(tmp_path / "out")
-    assert result["score"] == 60 and result["file"].endswith(":hw04.ipynb")
-    assert "203 notebooks in one upload" in result["reason"] and "hw04_old.ipynb" in result["reason"]
-    assert "hw04.ipynb," not in result["reason"].split("not graded:")[1]  # the graded one is not among the others
+    assert result.score == 60 and result.file.endswith(":hw04.ipynb")
+    assert "203 notebooks in one upload" in result.reason and "hw04_old.ipynb" in result.reason
+    assert "hw04.ipynb," not in result.reason.split("not graded:")[1]  # the graded one is not among the others
     assert len(rows_of(tmp_path / "out")) == 1
 
 
@@ -173,8 +173,8 @@ def test_property_every_submission_found_has_exactly_one_row(tmp_path, seed):
     results = load_results(out)
     assert summary1["missing"] == [] and summary2["missing"] == []
     assert len(results) == expected == len(list((out / "results").glob("*.json")))
-    assert len({r["submission"] for r in results}) == expected  # no result file shared
+    assert len({r.submission for r in results}) == expected  # no result file shared
     assert len(rows_of(out)) == expected
-    json.dumps(results, ensure_ascii=False).encode("utf-8")  # every name writable as UTF-8
-    assert all(readable(r["file"]) == r["file"] for r in results)
+    json.dumps([r.to_json() for r in results], ensure_ascii=False).encode("utf-8")  # every name writable as UTF-8
+    assert all(readable(r.file) == r.file for r in results)
     shutil.rmtree(out)

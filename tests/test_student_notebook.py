@@ -84,7 +84,7 @@ def test_the_export_cell_makes_a_zip_the_grader_accepts(solved, tmp_path):
     assert len(exported) == 1
     grade([str(exported[0])], tmp_path / "out", Options(jobs=1, keep_workers=True), log=lambda m: None)
     (result,) = load_results(tmp_path / "out")
-    assert result["status"] == "graded" and result["score"] == total_points()
+    assert result.status == "graded" and result.score == total_points()
 
 
 def _run_export_cell(dist, tmp_path, before: str, extra_notebooks: tuple[str, ...] = ()) -> str:

@@ -23,10 +23,10 @@ from typing import Any, Callable
 from autograder.batch import escape
 from autograder.batch.manual import MANUAL, ManualError, written_answers
 from autograder.batch.manual import update as update_manual
-from autograder.batch.results import STATUSES, load_results, write_atomic, write_grades_csv, write_otter_csv, write_result
+from autograder.batch.results import STATUSES, Result, load_results, write_atomic, write_grades_csv, write_otter_csv, write_result
 from autograder.batch.submissions import Submission, collect, unique_stems
 from autograder.judge import Verdict
-from autograder.judge.assess import Limits, judge_runs, run_both
+from autograder.judge.assess import Limits, Runs, judge_runs, run_both
 from autograder.run.notebook import InvalidNotebook, code_cells
 from autograder.run.pool import NotStarted, Worker, WorkerError, keep, start
 from autograder.run.sandbox import NO_SANDBOX, bwrap_problem
@@ -48,25 +48,26 @@ class Options:
     timing: bool = False  # write timing.json: the batch's CPU part by part (run/timing.py)
 
 
-def _result_of(sub: Submission, verdict: Verdict, **extra) -> dict[str, Any]:
+def _result_of(sub: Submission, verdict: Verdict, runs: Runs | None = None) -> Result:
+    """The submission's Result: who and what it is, the judge's verdict and, when it ran, its runs."""
     from autograder.spec.questions import QUESTIONS, total_points
 
-    result = {
-        "submission": sub.stem, "file": sub.source, "file_name": sub.file_name, "student": sub.student,
-        "student_id": sub.student_id, "members": [dict(m) for m in sub.members], "group": sub.group,
-        "canvas": dict(sub.canvas), "sha256": sub.sha256, "status": verdict.status,
-        "reason": "; ".join(filter(None, (verdict.reason, sub.note, sub.doubt))), "identity_doubt": sub.doubt,
-        "score": verdict.score, "max_score": total_points(), "questions": {q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
-        "records": [r.to_dict() for r in verdict.records], "cell_errors": [], "output": "",
-        "answers": dict(sub.answers),
-    }
-    result.update(extra)
-    return result
+    ran = {}
+    if runs is not None:
+        ran = dict(cell_errors=tuple(vars(e) for e in runs.official.errors), output=runs.official.output,
+                   seconds=runs.seconds, fresh_seed=runs.fresh_reference.seed, dropped_answers=runs.dropped)
+    return Result(
+        submission=sub.stem, file=sub.source, file_name=sub.file_name, student=sub.student,
+        student_id=sub.student_id, members=tuple(dict(m) for m in sub.members), group=sub.group,
+        canvas=dict(sub.canvas), sha256=sub.sha256, status=verdict.status,
+        reason="; ".join(filter(None, (verdict.reason, sub.note, sub.doubt))), identity_doubt=sub.doubt,
+        score=verdict.score, max_score=total_points(), questions={q: verdict.scores.get(q, 0.0) for q in QUESTIONS},
+        records=tuple(verdict.records), answers=dict(sub.answers), **ran)
 
 
-def identity(result: dict[str, Any]) -> tuple[str, str, str]:
+def identity(result: Result) -> tuple[str, str, str]:
     """Who a result belongs to: where it came from, whose it is, and what it held."""
-    return str(result.get("file")), str(result.get("student")), str(result.get("sha256"))
+    return result.file, result.student, result.sha256
 
 
 @dataclass
@@ -97,11 +98,11 @@ class Progress:
 
         threading.Thread(target=run, daemon=True).start()
 
-    def update(self, result: dict[str, Any]) -> None:
+    def update(self, result: Result) -> None:
         with self.lock:
             self._update(result)
 
-    def _update(self, result: dict[str, Any]) -> None:
+    def _update(self, result: Result) -> None:
         self.done += 1
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.total - self.done)
@@ -109,12 +110,12 @@ class Progress:
             width = 30
             filled = int(width * self.done / max(self.total, 1))
             self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  "
-                              f"ETA {eta:4.0f} s  {result['submission'][:30]:<30}")
+                              f"ETA {eta:4.0f} s  {result.submission[:30]:<30}")
             if self.done == self.total:
                 self.stream.write("\n")
         else:
-            self.stream.write(f"[{self.done}/{self.total}] {result['submission']}: {result['status']} "
-                              f"{result['score']:g}/{result['max_score']:g}\n")
+            self.stream.write(f"[{self.done}/{self.total}] {result.submission}: {result.status} "
+                              f"{result.score:g}/{result.max_score:g}\n")
         self.stream.flush()
 
 
@@ -151,8 +152,8 @@ def _plan(submissions: list[Submission], out: Path, options: Options, log: Calla
         log(escape.terminal(f"ignored in {out / 'results'} (not a result this grader wrote): {line}"))
     # a stem is this output folder's key for a submission: the same file of the same student gets
     # its earlier result's stem (and replaces it); anyone else's never does
-    unique_stems(submissions, {r["submission"]: identity(r)[:2] for r in before})
-    graded_before = {identity(r): r["submission"] for r in before}
+    unique_stems(submissions, {r.submission: identity(r)[:2] for r in before})
+    graded_before = {identity(r): r.submission for r in before}
     known = {identity(r)[:2] for r in before}
     todo = [s for s in submissions
             if options.force or graded_before.get((s.source, s.student, s.sha256)) != s.stem]
@@ -230,7 +231,7 @@ class Scheduler:
         o = self.options
         return start(o.sandbox, scratch=o.scratch, reuse=o.keep_workers, confine=o.confine)
 
-    def _finish(self, result: dict[str, Any]) -> None:
+    def _finish(self, result: Result) -> None:
         self.marks.setdefault("first_result", _since_start())
         self.marks["last_result"] = _since_start()
         with self.parts.part("write"):
@@ -272,9 +273,7 @@ class Scheduler:
             with self.parts.part("judge"):
                 verdict = judge_runs(runs, self.reference)
             try:
-                self._finish(_result_of(sub, verdict, cell_errors=[vars(e) for e in runs.official.errors],
-                                        output=runs.official.output, seconds=runs.seconds,
-                                        fresh_seed=runs.fresh_reference.seed, dropped_answers=runs.dropped))
+                self._finish(_result_of(sub, verdict, runs))
             except Exception as e:  # noqa: BLE001 - one result that cannot be written is one missing row, named at the end
                 self.log(escape.terminal(f"{sub.source}: its result could not be written ({e})"))
 
@@ -412,10 +411,10 @@ def _wrap_up(submissions: list[Submission], out: Path, options: Options, log: Ca
     return summary
 
 
-def summarize(results: list[dict[str, Any]], interrupted: bool = False, submitted: int = 0,
+def summarize(results: list[Result], interrupted: bool = False, submitted: int = 0,
               missing: list[str] | None = None) -> dict[str, Any]:
     """Counts by status, the mean, and the submissions found that have no row (`missing`)."""
-    counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
-    scores = [r["score"] for r in results]
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    scores = [r.score for r in results]
     return {"counts": counts, "mean": sum(scores) / len(scores) if scores else 0.0, "results": len(results),
             "submitted": submitted, "interrupted": interrupted, "missing": missing or []}

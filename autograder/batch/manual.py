@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.batch.escape import cell, uncell
-from autograder.batch.results import people, write_atomic
+from autograder.batch.results import Result, people, write_atomic
 from autograder.spec.questions import MANUAL_QUESTIONS, QUESTIONS
 
 MANUAL = "manual.csv"
@@ -188,18 +188,18 @@ def read(path: Path, known: set[str] | None = None) -> Manual:
 
 # ---- keeping it current ----------------------------------------------------------------------
 
-def _everyone(results: list[dict[str, Any]]) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:
+def _everyone(results: list[Result]) -> dict[str, tuple[dict[str, str], Result]]:
     """Each person once, with the result that counts for them (the best score; then the latest name)."""
-    best: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
-    for r in sorted(results, key=lambda r: r["submission"]):
+    best: dict[str, tuple[dict[str, str], Result]] = {}
+    for r in sorted(results, key=lambda r: r.submission):
         for person in people(r):
             key = person_key(person)
-            if key not in best or r["score"] > best[key][1]["score"]:
+            if key not in best or r.score > best[key][1].score:
                 best[key] = (person, r)
     return best
 
 
-def update(out: Path, results: list[dict[str, Any]]) -> Manual:
+def update(out: Path, results: list[Result]) -> Manual:
     """Create or bring DIR/manual.csv up to date with these results, keeping every typed value;
     ManualError (and nothing written) when the file as the TA left it is not valid."""
     path, state_path = out / MANUAL, out / STATE
@@ -211,7 +211,7 @@ def update(out: Path, results: list[dict[str, Any]]) -> Manual:
         state = {}
     state = state if isinstance(state, dict) else {}
     for key, (person, result) in everyone.items():
-        answers = result.get("answers") if isinstance(result.get("answers"), dict) else {}
+        answers = result.answers
         for question in MANUAL_QUESTIONS:
             row = manual.rows.get((key, question))
             if row is None:
@@ -263,10 +263,9 @@ class LatePolicy:
         return 0.0 if not late else (self.points or max_score * self.percent / 100)
 
 
-def is_late(result: dict[str, Any]) -> bool:
+def is_late(result: Result) -> bool:
     """What the LMS says: Canvas's late flag in the download's file name."""
-    canvas = result.get("canvas") if isinstance(result.get("canvas"), dict) else {}
-    return canvas.get("late") is True
+    return result.canvas.get("late") is True
 
 
 # ---- the whole grade -------------------------------------------------------------------------
@@ -284,8 +283,8 @@ class Final:
     changed: list[str]  # hand-graded answers changed since they were graded
 
 
-def final(result: dict[str, Any], person: dict[str, str], manual: Manual | None, late: LatePolicy) -> Final:
-    questions = {q: float(result.get("questions", {}).get(q, 0)) for q in QUESTIONS}
+def final(result: Result, person: dict[str, str], manual: Manual | None, late: LatePolicy) -> Final:
+    questions = {q: float(result.questions.get(q, 0)) for q in QUESTIONS}
     staff = manual.of(person) if manual else []
     for row in staff:
         if row.points is not None:
@@ -293,7 +292,7 @@ def final(result: dict[str, Any], person: dict[str, str], manual: Manual | None,
     for q in MANUAL_QUESTIONS:
         questions.setdefault(q, 0.0)
     hand_missing = [q for q in MANUAL_QUESTIONS if not any(r.question == q and r.points is not None for r in staff)]
-    max_score = float(result.get("max_score", 0)) + sum(MANUAL_QUESTIONS.values())
+    max_score = result.max_score + sum(MANUAL_QUESTIONS.values())
     late_flag = is_late(result)
     deduction = late.deduction(late_flag, max_score)
     score = round(max(0.0, sum(questions.values()) - deduction), 6)

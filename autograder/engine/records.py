@@ -36,6 +36,22 @@ class Record:
         out["message"] = dict(self.message)
         return out
 
+    @classmethod
+    def from_dict(cls, d: Any) -> "Record":
+        """A record as to_dict wrote it (results/*.json), checked; ValueError says what is wrong."""
+        if not isinstance(d, dict):
+            raise ValueError("a malformed check record")
+        for key, kind in (("question", str), ("check", str), ("points", (int, float)), ("max_points", (int, float)),
+                          ("passed", bool), ("hidden", bool), ("message", dict)):
+            if not isinstance(d.get(key), kind) or (kind is not bool and isinstance(d.get(key), bool)):
+                raise ValueError("a malformed check record")
+        mistake = d.get("mistake")
+        message = {k: v for k, v in d["message"].items() if isinstance(k, str) and isinstance(v, str)}
+        return cls(question=d["question"], check=d["check"], points=float(d["points"]), max_points=float(d["max_points"]),
+                   passed=d["passed"], hidden=d["hidden"], mistake=mistake if isinstance(mistake, str) else None,
+                   message=message, carried_forward=d.get("carried_forward") is True,
+                   student=d.get("student"), expected=d.get("expected"))
+
     def feedback(self, reveal: str = "hints") -> str:
         """What a student reads (grader.check, Gradescope): Korean first, then English.
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.batch.results import csv_text, file_name, people, write_atomic
+from autograder.batch.results import Result, csv_text, file_name, people, write_atomic
 from autograder.batch.submissions import clean_name
 
 HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -114,7 +114,7 @@ def assignment_column(assignment: str, roster: Roster | None) -> str:
     return same[0] if len(same) == 1 else assignment
 
 
-def refusal(assignment: str, roster: Roster | None, results: list[dict], new: bool = False) -> str | None:
+def refusal(assignment: str, roster: Roster | None, results: list[Result], new: bool = False) -> str | None:
     """Why this assignment name must not go into canvas.csv, or None. A column Canvas does not have
     makes it create a new assignment on import: refused (unless `new`), before anything is written,
     with the roster's assignment columns listed. Without a roster, a name without its id is refused
@@ -175,7 +175,7 @@ def _place(person: dict[str, str], roster: Roster | None) -> tuple[dict[str, str
     return None, "", "not in the roster (no Canvas id, SIS id, login or name that matches)"
 
 
-def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster | None = None,
+def write_canvas(out: Path, results: list[Result], roster: Path | Roster | None = None,
                  assignment: str = DEFAULT_ASSIGNMENT, manual=None, late=None, partial: bool = False) -> dict[str, Any]:
     """out/canvas.csv (one row per student placed in Canvas, the best of their submissions, with the
     whole grade: batch/manual.final) and out/unmatched.csv (everyone we could not place, with the
@@ -189,25 +189,24 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
     if roster is not None and not isinstance(roster, Roster):
         roster = read_roster(roster)
     column = assignment_column(assignment, roster)
-    best: dict[str, tuple[dict[str, str], dict[str, Any], Any]] = {}
+    best: dict[str, tuple[dict[str, str], Result, Any]] = {}
     unmatched: list[list[Any]] = []
     how_found: dict[str, int] = {}
     superseded = 0
-    for r in sorted(results, key=lambda r: r["submission"]):
+    for r in sorted(results, key=lambda r: r.submission):
         for person in people(r):
             ids, how, why = _place(person, roster)
-            if r.get("identity_doubt"):  # never placed by a name or an id we could not believe
-                ids, why = None, str(r["identity_doubt"])[:300]
+            if r.identity_doubt:  # never placed by a name or an id we could not believe
+                ids, why = None, r.identity_doubt[:300]
             whole = final(r, person, manual, late)
             if ids is not None and whole.hand_missing and not partial:
                 ids, why = None, (f"hand-graded points not in yet ({', '.join(whole.hand_missing)} in manual.csv): "
                                   "importing now would replace the Canvas grade with a part of it")
-            canvas = r.get("canvas") if isinstance(r.get("canvas"), dict) else {}
-            if ids is None and canvas.get("anonymous_id") and not person["canvas_id"]:
+            if ids is None and r.canvas.get("anonymous_id") and not person["canvas_id"]:
                 why = "anonymous grading: Canvas's file name carries no user id; " + why
             if ids is None:
-                unmatched.append([r["submission"], person["name"], person["canvas_id"], person["sid"], person["email"],
-                                  str(r.get("group") or "")[:200], file_name(r), r["status"], _number(whole.score),
+                unmatched.append([r.submission, person["name"], person["canvas_id"], person["sid"], person["email"],
+                                  r.group[:200], file_name(r), r.status, _number(whole.score),
                                   _number(whole.max_score), why])
                 continue
             how_found[how] = how_found.get(how, 0) + 1
@@ -229,7 +228,7 @@ def write_canvas(out: Path, results: list[dict[str, Any]], roster: Path | Roster
         warnings.append(f"{column!r} has no Canvas assignment id: Canvas creates an assignment of that name on import")
     if possible == points and float(possible) != maximum:
         warnings.append(f"{column!r} is worth {possible} points in Canvas; the autograder's maximum is {maximum:g}")
-    not_graded = sum(r["status"] != "graded" for _, r, _ in best.values())
+    not_graded = sum(r.status != "graded" for _, r, _ in best.values())
     if not_graded:
         warnings.append(f"{not_graded} row(s) in canvas.csv are for submissions not graded normally "
                         "(timeout, memory, crashed or invalid): see grades.csv before importing")

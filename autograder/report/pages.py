@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 from autograder.batch import escape
-from autograder.batch.results import load_results, write_atomic
-from autograder.engine.records import reveals
+from autograder.batch.results import Result, load_results, write_atomic
+from autograder.engine.records import Record, reveals
 from autograder.report import plots
 from autograder.spec.constants import W_INIT, pair
 from autograder.spec.korean import particles
@@ -94,13 +94,13 @@ def plot_labels(lang: str) -> dict[str, str]:
     return PLOT_LABELS["ko"] if lang == "ko" and plots.hangul_font() else PLOT_LABELS["en"]
 
 
-def loop_ends(results: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+def loop_ends(results: list[Result] | list[Shown]) -> dict[str, tuple[float, float]]:
     """Where the two loops end on the official data: the reference's values, as the records carry them."""
     ends: dict[str, tuple[float, float]] = {}
     for r in results:
-        for rec in r.get("records", []):
-            if rec["hidden"] and rec["check"] == "net" and isinstance(rec.get("expected"), list):
-                ends.setdefault(rec["question"], tuple(rec["expected"]))
+        for rec in r.records:
+            if rec.hidden and rec.check == "net" and isinstance(rec.expected, list):
+                ends.setdefault(rec.question, tuple(rec.expected))
     return ends
 
 CSS = """
@@ -136,17 +136,17 @@ def bound(value: Any, limit: int = NAME_LEN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _who(result: dict) -> str:
-    return bound(result.get("student") or result["submission"])
+def _who(result: Result | Shown) -> str:
+    return bound(result.student or result.submission)
 
 
-def _message(record: dict, lang: str) -> str:
-    msg = record.get("message") or {}
+def _message(record: Record, lang: str) -> str:
+    msg = record.message or {}
     return bound(msg.get(lang) or msg.get("en", ""), TEXT_LEN)
 
 
-def _code(record: dict) -> str:
-    return bound(record.get("mistake") or "", 40)
+def _code(record: Record) -> str:
+    return bound(record.mistake or "", 40)
 
 
 _TICKS = re.compile(r"`([^`\n]{1,200})`")
@@ -157,17 +157,17 @@ def _html_message(text: str) -> str:
     return _TICKS.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
 
 
-def _staff_lines(result: dict, t: dict) -> list[str]:
+def _staff_lines(result: Shown, t: dict) -> list[str]:
     """What the course staff gave (manual.csv, through write_reports): hand points and corrections
     with their comments, hand-graded questions not graded yet, and the late deduction."""
     lines = []
-    for row in result.get("staff", []):
+    for row in result.staff:
         kind = t["hand"] if row["question"] in MANUAL_QUESTIONS else t["correction"]
         points = t["pending"] if row["points"] is None else f"{row['points']:g} / {row['max_points']:g}"
         comment = f" — {bound(row['comment'], TEXT_LEN)}" if row["comment"] else ""
         lines.append(f"{row['question']} ({kind}): {points}{comment}")
-    if result.get("late_deduction"):
-        lines.append(f"{t['late']}: -{result['late_deduction']:g}")
+    if result.late_deduction:
+        lines.append(f"{t['late']}: -{result.late_deduction:g}")
     return lines
 
 
@@ -185,12 +185,12 @@ def _plain(text: str) -> str:
     return re.sub(r"\*\*|__", "", text.replace("`", ""))
 
 
-def _rows(result: dict) -> dict[str, list[dict]]:
+def _rows(result: Result | Shown) -> dict[str, list[Record]]:
     """One row per graded quantity: its hidden record (which carries the points)."""
-    rows: dict[str, list[dict]] = defaultdict(list)
-    for r in result["records"]:
-        if r["hidden"]:
-            rows[r["question"]].append(r)
+    rows: dict[str, list[Record]] = defaultdict(list)
+    for r in result.records:
+        if r.hidden:
+            rows[r.question].append(r)
     return rows
 
 
@@ -209,15 +209,15 @@ _NEUTRAL = {"이": "이(가)", "가": "이(가)", "을": "을(를)", "를": "을
             "과": "과(와)", "와": "과(와)", "으로": "(으)로", "로": "(으)로"}
 
 
-def notes(rows: list[dict], lang: str) -> list[Note]:
+def notes(rows: list[Record], lang: str) -> list[Note]:
     """The messages of a question's failed (or carried) checks, each once: the same message on several
     quantities (a hard-coded notebook gets the same one on every check) becomes one Note listing them.
     Messages name their quantity in backticks; that name is what may differ between repeats."""
     found: dict[tuple[str, str], Note] = {}
     for r in rows:
-        if r["passed"] and not r.get("carried_forward"):
+        if r.passed and not r.carried_forward:
             continue
-        check = bound(r["check"])
+        check = bound(r.check)
         text = _message(r, lang)
         key = (_code(r), re.sub(rf"`{re.escape(check)}`(으로|이|가|을|를|은|는|과|와|로)?",
                                 lambda m: _NAME + _NEUTRAL.get(m.group(1) or "", ""), text))
@@ -231,14 +231,14 @@ def notes(rows: list[dict], lang: str) -> list[Note]:
     return out
 
 
-def feedback_html(result: dict, lang: str, reveal: str) -> str:
+def feedback_html(result: Shown, lang: str, reveal: str) -> str:
     t = T[lang]
     e = html.escape
     parts = [f"<h1>{t['feedback']}: {e(_who(result))}</h1>",
-             f"<p class='score'>{t['score']}: <b>{result['score']:g}</b> / {result['max_score']:g}</p>"]
-    if result["status"] != "graded":
-        parts.append(f"<p class='status'>{t['status']}: <b>{e(bound(result['status']))}</b> — "
-                     f"{e(bound(result.get('reason', ''), TEXT_LEN))}</p>")
+             f"<p class='score'>{t['score']}: <b>{result.score:g}</b> / {result.max_score:g}</p>"]
+    if result.status != "graded":
+        parts.append(f"<p class='status'>{t['status']}: <b>{e(bound(result.status))}</b> — "
+                     f"{e(bound(result.reason, TEXT_LEN))}</p>")
     staff = _staff_lines(result, t)
     if staff:
         parts.append(f"<section id='staff'><h2>{t['staff']}</h2><ul>"
@@ -252,18 +252,18 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
         return f"<ul class='msgs'>{''.join(items)}</ul>" if items else ""
 
     # what to fix first: each question that lost points, with its messages; the rest after, compact
-    lost = [name for name in QUESTIONS if any(not r["passed"] and r["max_points"] for r in rows.get(name, []))]
+    lost = [name for name in QUESTIONS if any(not r.passed and r.max_points for r in rows.get(name, []))]
     if lost and reveals(reveal, "hints"):
         parts.append(f"<section id='fix'><h2>{t['to_fix']}</h2>")
         for name in lost:
-            got = sum(r["points"] for r in rows[name])
+            got = sum(r.points for r in rows[name])
             parts.append(f"<h3>{e(QUESTIONS[name].title or name)} — {got:g} / {QUESTIONS[name].points:g}</h3>{messages(name)}")
         parts.append("</section>")
     for name, question in QUESTIONS.items():
-        got = sum(r["points"] for r in rows.get(name, []))
+        got = sum(r.points for r in rows.get(name, []))
         parts.append(f"<h2>{e(question.title or name)} <span class='note'>({e(name)})</span> — "
                      f"{got:g} / {question.points:g}</h2>")
-        for row in result.get("staff", []):  # the course staff's correction, where it applies
+        for row in result.staff:  # the course staff's correction, where it applies
             if row["question"] == name and row["points"] is not None:
                 parts.append(f"<p class='staff'>{t['correction']}: <b>{row['points']:g} / {row['max_points']:g}</b>"
                              f"{' — ' + e(bound(row['comment'], TEXT_LEN)) if row['comment'] else ''}</p>")
@@ -274,46 +274,46 @@ def feedback_html(result: dict, lang: str, reveal: str) -> str:
         head += [t["yours"], t["expected"]] if reveals(reveal, "values") else []
         table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
         for r in rows[name]:
-            ok = r["passed"]
-            cells = [f"<span class='code'>{e(bound(r['check']))}</span>", f"{r['points']:g} / {r['max_points']:g}",
+            ok = r.passed
+            cells = [f"<span class='code'>{e(bound(r.check))}</span>", f"{r.points:g} / {r.max_points:g}",
                      f"<span class='{'ok' if ok else 'bad'}'>{t['passed'] if ok else t['failed']}</span>"
-                     + (f"<br><span class='note'>{t['carried']}</span>" if r.get("carried_forward") else "")]
+                     + (f"<br><span class='note'>{t['carried']}</span>" if r.carried_forward else "")]
             if reveals(reveal, "hints"):
                 cells.append(f"<span class='code'>{e(_code(r))}</span>" if _code(r) else "")
             if reveals(reveal, "values"):
-                cells += [e(bound(r["student"], VALUE_LEN)), e(bound(r["expected"], VALUE_LEN))]
+                cells += [e(bound(r.student, VALUE_LEN)), e(bound(r.expected, VALUE_LEN))]
             table.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("".join(table) + "</table>")
         if reveals(reveal, "hints") and name not in lost:
             parts.append(messages(name))
     manual = ", ".join(f"{q} ({p:g})" for q, p in MANUAL_QUESTIONS.items())
     parts.append(f"<p class='note'>{t['manual']}: {e(manual)}</p>")
-    return _page(f"{t['feedback']} — {bound(result['submission'])}", lang, "".join(parts))
+    return _page(f"{t['feedback']} — {bound(result.submission)}", lang, "".join(parts))
 
 
-def feedback_md(result: dict, lang: str, reveal: str) -> str:
+def feedback_md(result: Shown, lang: str, reveal: str) -> str:
     """The same feedback as Markdown (for places that render it)."""
     t = T[lang]
     md = escape.markdown  # everything from the result is escaped; only our own markup is Markdown
     lines = [f"## {md(t['feedback'])}: {md(_who(result))}",
-             f"{md(t['score'])}: **{result['score']:g} / {result['max_score']:g}**"]
-    if result["status"] != "graded":
-        lines.append(f"{md(t['status'])}: {md(bound(result['status']))} ({md(bound(result.get('reason', ''), TEXT_LEN))})")
+             f"{md(t['score'])}: **{result.score:g} / {result.max_score:g}**"]
+    if result.status != "graded":
+        lines.append(f"{md(t['status'])}: {md(bound(result.status))} ({md(bound(result.reason, TEXT_LEN))})")
     staff = _staff_lines(result, t)
     if staff:
         lines += [f"\n**{md(t['staff'])}**", *(f"- {md(line)}" for line in staff)]
     rows = _rows(result)
     for name, question in QUESTIONS.items():
-        got = sum(r["points"] for r in rows.get(name, []))
+        got = sum(r.points for r in rows.get(name, []))
         lines.append(f"\n**{md(question.title or name)}** ({got:g}/{question.points:g})")
         for r in rows.get(name, []):
-            mark = "✅" if r["passed"] else "❌"
-            line = f"- {mark} {escape.code(bound(r['check']))} {r['points']:g}/{r['max_points']:g}"
-            if reveals(reveal, "hints") and _code(r) and not r["passed"]:
+            mark = "✅" if r.passed else "❌"
+            line = f"- {mark} {escape.code(bound(r.check))} {r.points:g}/{r.max_points:g}"
+            if reveals(reveal, "hints") and _code(r) and not r.passed:
                 line += f" \\[{md(_code(r))}\\]"
             if reveals(reveal, "values"):
-                line += (f" ({md(t['yours'])}: {md(bound(r['student'], VALUE_LEN))}; "
-                         f"{md(t['expected'])}: {md(bound(r['expected'], VALUE_LEN))})")
+                line += (f" ({md(t['yours'])}: {md(bound(r.student, VALUE_LEN))}; "
+                         f"{md(t['expected'])}: {md(bound(r.expected, VALUE_LEN))})")
             lines.append(line)
         if reveals(reveal, "hints"):
             for n in notes(rows.get(name, []), lang):
@@ -322,30 +322,30 @@ def feedback_md(result: dict, lang: str, reveal: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def feedback_text(result: dict, lang: str, reveal: str) -> str:
+def feedback_text(result: Shown, lang: str, reveal: str) -> str:
     """The same feedback as plain text (no Markdown), to paste into an LMS comment (Canvas shows
     Markdown as it is typed)."""
     t = T[lang]
     lines = [f"{t['feedback']}: {_plain(_who(result))}",
-             f"{t['score']}: {result['score']:g} / {result['max_score']:g}"]
-    if result["status"] != "graded":
-        lines.append(f"{t['status']}: {_plain(bound(result['status']))} "
-                     f"({_plain(bound(result.get('reason', ''), TEXT_LEN))})")
+             f"{t['score']}: {result.score:g} / {result.max_score:g}"]
+    if result.status != "graded":
+        lines.append(f"{t['status']}: {_plain(bound(result.status))} "
+                     f"({_plain(bound(result.reason, TEXT_LEN))})")
     staff = _staff_lines(result, t)
     if staff:
         lines += [f"\n{t['staff']}", *(f"  - {_plain(line)}" for line in staff)]
     rows = _rows(result)
     for name, question in QUESTIONS.items():
-        got = sum(r["points"] for r in rows.get(name, []))
+        got = sum(r.points for r in rows.get(name, []))
         lines.append(f"\n{question.title or name} ({got:g} / {question.points:g})")
         for r in rows.get(name, []):
-            line = f"  {t['passed'] if r['passed'] else t['failed']}: {_plain(bound(r['check']))} " \
-                   f"{r['points']:g}/{r['max_points']:g}"
-            if reveals(reveal, "hints") and _code(r) and not r["passed"]:
+            line = f"  {t['passed'] if r.passed else t['failed']}: {_plain(bound(r.check))} " \
+                   f"{r.points:g}/{r.max_points:g}"
+            if reveals(reveal, "hints") and _code(r) and not r.passed:
                 line += f" [{_plain(_code(r))}]"
             if reveals(reveal, "values"):
-                line += (f" ({t['yours']}: {_plain(bound(r['student'], VALUE_LEN))}; "
-                         f"{t['expected']}: {_plain(bound(r['expected'], VALUE_LEN))})")
+                line += (f" ({t['yours']}: {_plain(bound(r.student, VALUE_LEN))}; "
+                         f"{t['expected']}: {_plain(bound(r.expected, VALUE_LEN))})")
             lines.append(line)
         if reveals(reveal, "hints"):
             for n in notes(rows.get(name, []), lang):
@@ -354,19 +354,19 @@ def feedback_text(result: dict, lang: str, reveal: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def loop_point(result: dict) -> tuple[float, float] | None:
+def loop_point(result: Result | Shown) -> tuple[float, float] | None:
     """A graded submission's final (w0, w1) of the training loop ("loop"), if its loop ran."""
-    if result.get("status") != "graded":
+    if result.status != "graded":
         return None
-    for r in result["records"]:
-        value = r.get("student")
-        if (r["hidden"] and r["question"] == "loop" and isinstance(value, list) and len(value) == 2
+    for r in result.records:
+        value = r.student
+        if (r.hidden and r.question == "loop" and isinstance(value, list) and len(value) == 2
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
             return float(value[0]), float(value[1])
     return None
 
 
-def counts(results: list[dict]) -> tuple[int, int]:
+def counts(results: list[Result] | list[Shown]) -> tuple[int, int]:
     """(students, files): a student may have several files, and a group's file counts each member."""
     from autograder.batch.results import people
 
@@ -376,15 +376,15 @@ def counts(results: list[dict]) -> tuple[int, int]:
     return len({key(person) for r in results for person in people(r)}), len(results)
 
 
-def stems(results: list[dict]) -> dict[str, str]:
+def stems(results: list[Result]) -> dict[str, str]:
     """The feedback file name (without suffix) of each submission: its stem as the grader made it
     (letters, digits, '.', '-', '_'), made safe and unique again in case a result file was edited."""
     out: dict[str, str] = {}
     taken: set[str] = set()
     for r in results:
-        stem = escape.unique(escape.file_stem(r["submission"], 200), taken)
+        stem = escape.unique(escape.file_stem(r.submission, 200), taken)
         taken.add(stem)
-        out[r["submission"]] = stem
+        out[r.submission] = stem
     return out
 
 
@@ -412,14 +412,14 @@ def _names(names: set[str], t: dict) -> str:
     return ", ".join(shown[:WHO_SHOWN]) + (f" {t['more'].format(n=rest)}" if rest > 0 else "")
 
 
-def _mistake_table(results: list[dict], scored: bool, t: dict, lang: str) -> str:
+def _mistake_table(results: list[Shown], scored: bool, t: dict, lang: str) -> str:
     who: dict[str, set[str]] = defaultdict(set)
     checks: dict[str, list[str]] = defaultdict(list)
     for r in results:
-        for rec in r["records"]:
-            if rec["hidden"] and _code(rec) and rec["question"] in QUESTIONS and _scored(rec["question"]) == scored:
+        for rec in r.records:
+            if rec.hidden and _code(rec) and rec.question in QUESTIONS and _scored(rec.question) == scored:
                 who[_code(rec)].add(_who(r))
-                checks[_code(rec)].append(bound(rec["check"]))
+                checks[_code(rec)].append(bound(rec.check))
     if not who:
         return f"<p>{t['none']}</p>"
     e = html.escape
@@ -438,38 +438,38 @@ def _rate_table(per_check: dict[str, list[bool]], t: dict) -> str:
     return "".join(table) + "</table>"
 
 
-def _student_table(results: list[dict], links: dict[str, str], t: dict) -> str:
+def _student_table(results: list[Shown], links: dict[str, str], t: dict) -> str:
     e = html.escape
     unscored = [q for q in QUESTIONS if not _scored(q)]
     table = [f"<table class='students'><tr><th>{t['student']}</th><th>{t['score']}</th><th>{t['status']}</th>"
              f"<th>{t['lost']}</th><th>{t['practice']}</th><th>{t['open']}</th></tr>"]
-    for r in sorted(results, key=lambda r: (_who(r).casefold(), r["submission"])):
-        if r["status"] != "graded":
+    for r in sorted(results, key=lambda r: (_who(r).casefold(), r.submission)):
+        if r.status != "graded":
             lost = t["all"]
         else:
-            lost = ", ".join(f"{q} ({r['questions'].get(q, 0):g}/{QUESTIONS[q].points:g})" for q in QUESTIONS
-                             if _scored(q) and r["questions"].get(q, 0) < QUESTIONS[q].points) or "—"
+            lost = ", ".join(f"{q} ({r.questions.get(q, 0):g}/{QUESTIONS[q].points:g})" for q in QUESTIONS
+                             if _scored(q) and r.questions.get(q, 0) < QUESTIONS[q].points) or "—"
         rows = _rows(r)
-        practice = ", ".join(f"{q} {sum(x['passed'] for x in rows[q])}/{len(rows[q])}" for q in unscored if rows.get(q))
-        link = links[r["submission"]]
+        practice = ", ".join(f"{q} {sum(x.passed for x in rows[q])}/{len(rows[q])}" for q in unscored if rows.get(q))
+        link = links[r.submission]
         href = e("feedback/" + quote(link) + ".html", quote=True)
         table.append(f"<tr data-submission='{e(link, quote=True)}'><td class='name'>{e(_who(r))}</td>"
-                     f"<td>{r['score']:g} / {r['max_score']:g}</td>"
-                     f"<td class='{'ok' if r['status'] == 'graded' else 'bad'}'>{e(bound(r['status']))}</td>"
+                     f"<td>{r.score:g} / {r.max_score:g}</td>"
+                     f"<td class='{'ok' if r.status == 'graded' else 'bad'}'>{e(bound(r.status))}</td>"
                      f"<td>{e(lost)}</td><td class='note'>{e(practice or '—')}</td>"
                      f"<td><a href=\"{href}\">{e(bound(link, 40))}</a></td></tr>")
     return "".join(table) + "</table>"
 
 
-def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = None, todo: str = "") -> str:
+def summary_html(results: list[Shown], lang: str, links: dict[str, str] | None = None, todo: str = "") -> str:
     """The instructor's page. `links`: each submission's feedback file stem (default: stems(results));
     `todo`: what is left to do (todo_html), first."""
     t = T[lang]
     e = html.escape
     links = links or stems(results)
     labels = plot_labels(lang)
-    scores = sorted(r["score"] for r in results)
-    max_score = max((r["max_score"] for r in results), default=0) or 1
+    scores = sorted(r.score for r in results)
+    max_score = max((r.max_score for r in results), default=0) or 1
     n = len(results)
     mean = sum(scores) / n if n else 0
     median = scores[n // 2] if n else 0
@@ -479,16 +479,16 @@ def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = 
              f"{t['mean']}: <b>{mean:.2f}</b> · {t['median']}: <b>{median:g}</b> / {max_score:g}</p>",
              f"<section id='students'><h2>{t['table']}</h2>{_student_table(results, links, t)}</section>",
              f"<h2>{t['hist']}</h2><img alt='{t['hist']}' src='{plots.histogram(scores, max_score, labels)}'>"]
-    graded = [r for r in results if r["records"]]
+    graded = [r for r in results if r.records]
     scored = [q for q in QUESTIONS if _scored(q)]
-    q_rates = [sum(r["questions"].get(q, 0) >= QUESTIONS[q].points for r in graded) / len(graded) if graded else 0
+    q_rates = [sum(r.questions.get(q, 0) >= QUESTIONS[q].points for r in graded) / len(graded) if graded else 0
                for q in scored]
     parts.append(f"<h2>{t['qrate']}</h2><img alt='{t['qrate']}' src='{plots.rates(scored, q_rates, labels)}'>")
     per_check: dict[bool, dict[str, list[bool]]] = {True: defaultdict(list), False: defaultdict(list)}
     for r in graded:
-        for rec in r["records"]:
-            if rec["hidden"] and rec["question"] in QUESTIONS:
-                per_check[_scored(rec["question"])][f"{rec['question']}: {bound(rec['check'])}"].append(rec["passed"])
+        for rec in r.records:
+            if rec.hidden and rec.question in QUESTIONS:
+                per_check[_scored(rec.question)][f"{rec.question}: {bound(rec.check)}"].append(rec.passed)
     parts.append(_rate_table(per_check[True], t))
     parts.append(f"<section id='mistakes'><h2>{t['mistakes']}</h2>{_mistake_table(graded, True, t, lang)}</section>")
     parts.append(f"<section id='practice'><h2>{t['practice_title']}</h2><p class='note'>{t['practice_note']}</p>"
@@ -504,16 +504,16 @@ def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = 
     if len(ends) == 2:
         parts.append(f"<p class='note'>{t['loop_note'].format(**shown)}</p>")
     parts.append("</section>")
-    trouble = [r for r in results if r["status"] != "graded"
-               or any(_code(rec) == "hard_coded" and _scored(rec["question"]) for rec in r["records"])]
+    trouble = [r for r in results if r.status != "graded"
+               or any(_code(rec) == "hard_coded" and _scored(rec.question) for rec in r.records)]
     parts.append(f"<section id='trouble'><h2>{t['trouble']}</h2>")
     if trouble:
         table = [f"<table><tr><th>{t['who']}</th><th>{t['status']}</th><th>{t['reason']}</th></tr>"]
         for r in trouble:
-            reason = r.get("reason") or ("hard_coded" if r["status"] == "graded" else "")
-            href = e("feedback/" + quote(links[r["submission"]]) + ".html", quote=True)
-            table.append(f"<tr><td><a href=\"{href}\">{e(bound(r['submission']))}</a></td>"
-                         f"<td>{e(bound(r['status']))}</td><td>{e(bound(reason, TEXT_LEN))}</td></tr>")
+            reason = r.reason or ("hard_coded" if r.status == "graded" else "")
+            href = e("feedback/" + quote(links[r.submission]) + ".html", quote=True)
+            table.append(f"<tr><td><a href=\"{href}\">{e(bound(r.submission))}</a></td>"
+                         f"<td>{e(bound(r.status))}</td><td>{e(bound(reason, TEXT_LEN))}</td></tr>")
         parts.append("".join(table) + "</table>")
     else:
         parts.append(f"<p>{t['none']}</p>")
@@ -521,29 +521,54 @@ def summary_html(results: list[dict], lang: str, links: dict[str, str] | None = 
     return _page(t["summary"], lang, "".join(parts))
 
 
-def whole(result: dict, manual, late) -> dict:
-    """The result as the course staff's grade shows it (batch/manual.final, for its first person):
-    scores with corrections, hand points and the late deduction; the staff's rows to show."""
+@dataclass(frozen=True)
+class Shown:
+    """A result as the course staff's grade shows it: the scores after their corrections, hand
+    points and the late deduction (batch/manual.final, for its first person), and the staff's rows;
+    everything else (who, status, the judge's records) is the Result's."""
+
+    result: Result
+    questions: dict[str, float]
+    score: float
+    max_score: float
+    late: bool = False
+    late_deduction: float = 0.0
+    hand_missing: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    staff: tuple[dict[str, Any], ...] = ()  # question, points (None: not graded yet), max_points, comment
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "result":  # copy and pickle ask before `result` is set
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
+    @classmethod
+    def of(cls, result: Result) -> "Shown":
+        """A result shown as the grader wrote it (no manual.csv)."""
+        return cls(result, dict(result.questions), result.score, result.max_score)
+
+
+def whole(result: Result, manual, late) -> Shown:
+    """The result as the course staff's grade shows it (batch/manual.final, for its first person)."""
     from autograder.batch.manual import final, max_points
     from autograder.batch.results import people
 
     f = final(result, people(result)[0], manual, late)
-    shown = dict(result, questions=f.questions, score=f.score, max_score=f.max_score, late=f.late,
-                 late_deduction=f.late_deduction, hand_missing=f.hand_missing, changed=f.changed)
-    shown["staff"] = [{"question": r.question, "points": r.points, "max_points": max_points(r.question),
-                       "comment": r.comment} for r in f.staff if r.points is not None or r.comment]
-    return shown
+    staff = tuple({"question": r.question, "points": r.points, "max_points": max_points(r.question), "comment": r.comment}
+                  for r in f.staff if r.points is not None or r.comment)
+    return Shown(result, f.questions, f.score, f.max_score, f.late, f.late_deduction, tuple(f.hand_missing),
+                 tuple(f.changed), staff)
 
 
-def todo_html(shown: list[dict], canvas: dict, left_out_of_zip: list[str], t: dict) -> str:
+def todo_html(shown: list[Shown], canvas: dict, left_out_of_zip: list[str], t: dict) -> str:
     """What is left before the grade is final: summary.html's first section."""
     e = html.escape
     items = [(t["todo_canvas"], [f"{bound(who)}: {bound(why, TEXT_LEN)}" for who, why in canvas.get("unmatched_list", [])]),
-             (t["todo_hand"], [f"{_who(r)}: {', '.join(r['hand_missing'])}" for r in shown if r.get("hand_missing")]),
-             (t["todo_changed"], [f"{_who(r)}: {', '.join(r['changed'])}" for r in shown if r.get("changed")]),
-             (t["todo_status"], [f"{_who(r)}: {r['status']} ({bound(r.get('reason', ''), 80)})" for r in shown
-                                 if r["status"] != "graded"]),
-             (t["todo_late"], [f"{_who(r)} (-{r['late_deduction']:g})" for r in shown if r.get("late")]),
+             (t["todo_hand"], [f"{_who(r)}: {', '.join(r.hand_missing)}" for r in shown if r.hand_missing]),
+             (t["todo_changed"], [f"{_who(r)}: {', '.join(r.changed)}" for r in shown if r.changed]),
+             (t["todo_status"], [f"{_who(r)}: {r.status} ({bound(r.reason, 80)})" for r in shown
+                                 if r.status != "graded"]),
+             (t["todo_late"], [f"{_who(r)} (-{r.late_deduction:g})" for r in shown if r.late]),
              (t["todo_zip"], [bound(who) for who in left_out_of_zip])]
     parts = [f"<section id='todo'><h2>{t['todo']}</h2>"]
     for title, lines in items:
@@ -553,7 +578,7 @@ def todo_html(shown: list[dict], canvas: dict, left_out_of_zip: list[str], t: di
     return "".join(parts) + "</section>"
 
 
-def canvas_feedback_zip(out: Path, shown: list[dict], lang: str, reveal: str) -> tuple[Path, list[str]]:
+def canvas_feedback_zip(out: Path, shown: list[Shown], lang: str, reveal: str) -> tuple[Path, list[str]]:
     """DIR/canvas_feedback.zip for Canvas's "Re-Upload Submissions": each student's feedback page,
     named `<name>_<user id>_<attachment id>_feedback.html`. Canvas takes the first two all-digit
     parts of a name split at `_` as the user id and the id of an attachment of that student's
@@ -565,10 +590,10 @@ def canvas_feedback_zip(out: Path, shown: list[dict], lang: str, reveal: str) ->
 
     buffer, left_out, used = io.BytesIO(), [], set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for r in sorted(shown, key=lambda r: r["submission"]):
-            canvas = r.get("canvas") if isinstance(r.get("canvas"), dict) else {}
+        for r in sorted(shown, key=lambda r: r.submission):
+            canvas = r.canvas if isinstance(r.canvas, dict) else {}
             uid, fid = str(canvas.get("user_id", "")), str(canvas.get("file_id", ""))
-            if r.get("identity_doubt") or not (uid.isdigit() and fid.isdigit()):
+            if r.identity_doubt or not (uid.isdigit() and fid.isdigit()):
                 left_out.append(_who(r))
                 continue
             name = re.sub(r"[\W_\d]+", "", str(canvas.get("name", ""))) or "student"  # no _ and no all-digit part
@@ -605,7 +630,7 @@ def write_reports(out: Path, lang: str = "ko", reveal: str = "hints", roster=Non
     feedback = out / "feedback"
     links = stems(results)
     for r in shown:
-        stem = links[r["submission"]]
+        stem = links[r.submission]
         write_atomic(feedback / f"{stem}.html", feedback_html(r, lang, reveal))
         write_atomic(feedback / f"{stem}.md", feedback_md(r, lang, reveal))
         write_atomic(feedback / f"{stem}.txt", feedback_text(r, lang, reveal))
