@@ -32,7 +32,7 @@ MUTATIONS = {
     "the second run no longer vouches for the first": (
         "autograder/engine/grading.py", "if why or not f.passed:", "if False:"),
     "objects are no longer found by their role": (
-        "autograder/run/execute.py",
+        "autograder/engine/capture.py",
         "view, found = resolve(spec.roles, env, tracker, question, index) if spec.roles else ({}, {})",
         "view, found = {}, {}"),
     "messages are said whatever the code says": (
