@@ -271,3 +271,25 @@ def test_a_worker_that_fails_to_start_is_a_worker_error_that_quotes_what_it_said
     monkeypatch.setattr(pool, "worker_command", lambda sandbox: ([sys.executable, "-c", said], False))
     with pytest.raises(pool.WorkerError, match="torch is missing here"):
         pool.Worker(sandbox=False).ready()
+
+
+@needs_bwrap
+def test_a_worker_started_by_a_thread_that_has_ended_still_runs_the_next_job():
+    """bubblewrap's --die-with-parent fires when the *thread* that started it ends: a worker started
+    by one of a slot's lanes (or a restart) must outlive that lane, since the other lane's run is on it."""
+    import threading
+
+    from autograder.judge.assess import Limits, run_both
+    from autograder.run.pool import Worker
+
+    made = []
+    starter = threading.Thread(target=lambda: made.append(Worker(sandbox=True).ready()))
+    starter.start()
+    starter.join()
+    worker = made[0]
+    try:
+        cells = [c.source for c in mutants.mutant("solution").cells if c.cell_type == "code"]
+        runs = run_both(cells, worker, Limits(timeout=30, memory_mb=1024), "after_its_thread")
+        assert runs is not None and runs.official.status == "graded" and runs.fresh is not None, worker.proc.poll()
+    finally:
+        worker.close()

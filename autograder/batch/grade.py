@@ -181,7 +181,10 @@ class Scheduler:
             self.progress.spin()
         self.spare: queue.Queue = queue.Queue()
         self.marks: dict[str, float] = {"workers_started": _since_start()}  # when things happened (timing.json)
-        for _ in range(self.slots if todo else 0):  # they warm up while torch is imported and the reference computed
+        # one worker warms up while torch is imported here and the reference computed; the other slots
+        # start theirs when that is done, so the first worker and this process each have a core: the
+        # first result comes sooner, and no core idles (the warm-ups are all CPU)
+        if todo:
             self.spare.put(self._start())
         from autograder.judge.expected import computed, expected_values  # imports torch: seconds
 

@@ -23,6 +23,38 @@ from autograder.run.timing import Parts
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+_SPAWN: queue.Queue = queue.Queue()
+
+
+def _spawner() -> None:
+    while True:
+        make, done = _SPAWN.get()
+        try:
+            done.put((make(), None))
+        except BaseException as e:  # noqa: BLE001 - handed back to the caller
+            done.put((None, e))
+
+
+_SPAWNER = threading.Thread(target=_spawner, daemon=True, name="autograder-spawner")
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawn(make):
+    """Start a worker's process from one thread that lives as long as this process. bubblewrap's
+    --die-with-parent is PR_SET_PDEATHSIG, which fires when the *thread* that started it ends: a
+    worker started by a grading thread that finished first (a slot's lane, a restart after a
+    retired worker) would be killed under the run of the thread still using it."""
+    with _SPAWNER_LOCK:
+        if not _SPAWNER.is_alive():
+            _SPAWNER.start()
+    done: queue.Queue = queue.Queue()
+    _SPAWN.put((make, done))
+    proc, error = done.get()
+    if error is not None:
+        raise error
+    return proc
+
+
 class NotStarted(RuntimeError):
     """A run queued on a worker that ended (or retired) before it began it: run it on another."""
 
@@ -53,8 +85,9 @@ class Worker:
         if not confine:  # tests' positive controls: the attack must win without the per-run world
             env["AUTOGRADER_CONFINE"] = "0"
         self.errors = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
-                                     env=env, cwd=PACKAGE_ROOT, start_new_session=True)
+        self.proc = _spawn(lambda: subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                    stderr=self.errors, env=env, cwd=PACKAGE_ROOT,
+                                                    start_new_session=True))
         self.lines: queue.Queue = queue.Queue()  # the worker's first line (ready), or None
         # jobs sent and not yet answered, in the order the worker runs them; answers by job
         self.cond = threading.Condition()
