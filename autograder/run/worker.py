@@ -199,7 +199,6 @@ def _child(job_fd: int, wfd: int, uid: int | None, confined: bool, scratch: str)
 
         from autograder.run.execute import run_cells
         from autograder.run.notebook import syntax_problem
-        from autograder.run.timing import Parts
 
         problem = syntax_problem(job.cells)
         if problem:
