@@ -217,7 +217,8 @@ def scaling_table(a: dict, jobs: int, one_job: dict | None, per_notebook_gradesc
         per_sub_one = (s1["last_result"] - s1["first_result"]) / max(n - 1, 1)
         efficiency = per_sub_one / per_sub_core  # the speed-up from 1 to `jobs` jobs, over jobs
     lines = [f"scaling on paper: start-up {start:.1f} s, then {1000 * per_sub_core:.0f} core-ms per submission "
-             f"(both runs, judging, writing); {jobs} jobs ran at {100 * efficiency:.0f}% of {jobs} x 1 job"]
+             f"(both runs, judging, writing); " + (f"{jobs} jobs ran at {100 * efficiency:.0f}% of {jobs} x 1 job"
+                                                   if one_job else "jobs assumed to scale fully (--scaling measures it)")]
     lines.append(f"  {'submissions':>12} {'2 cores':>10} {'16 cores':>10} {'64 cores':>10}"
                  + (f" {'Gradescope, 64 containers':>27}" if per_notebook_gradescope else ""))
     for total in (5_000, 100_000):
