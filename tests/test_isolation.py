@@ -293,3 +293,28 @@ def test_a_worker_started_by_a_thread_that_has_ended_still_runs_the_next_job():
         assert runs is not None and runs.official.status == "graded" and runs.fresh is not None, worker.proc.poll()
     finally:
         worker.close()
+
+
+@needs_bwrap
+def test_a_submission_whose_grading_fails_leaves_the_worker_to_the_run_beside_it(tmp_path, monkeypatch):
+    """Each slot keeps two submissions on one worker. When the grader fails on one of them (here its
+    reseeding raises), that one is `crashed`; the other's run, on the same worker, goes on and is graded."""
+    import autograder.run.reseed
+
+    real = autograder.run.reseed.reseed
+
+    def failing(cells, seed):
+        if any("BREAK-THE-GRADER" in c for c in cells):
+            raise RuntimeError("the grader's own failure")
+        return real(cells, seed)
+
+    monkeypatch.setattr(autograder.run.reseed, "reseed", failing)
+    notebooks = {f"s{2 * i}_breaker": blank_with("# BREAK-THE-GRADER") for i in range(4)}  # taken in turn with
+    notebooks |= {f"s{2 * i + 1}_victim": mutants.mutant("solution") for i in range(4)}  # the victims
+    rows, summary = batch(tmp_path, notebooks)
+    assert summary["missing"] == []
+    for name, r in rows.items():
+        if name.endswith("breaker"):
+            assert r["status"] == "crashed" and "RuntimeError" in r["reason"], r["reason"]
+        else:
+            assert (r["status"], r["score"]) == ("graded", total_points()), (name, r["status"], r["reason"])

@@ -335,19 +335,22 @@ class Scheduler:
             if sub.problem:
                 self._finish(_result_of(sub, Verdict("invalid", sub.problem)))
                 continue
-            for _ in range(3):  # a run queued on a worker that ended before it began it goes to the next worker
+            while True:  # a run queued on a worker that ended before it began it goes to the next worker
                 worker = slot.get()
                 if worker is None:
                     return
                 try:
                     ran = run_both(cells, worker, self.limits, sub.stem, parts=self.parts)
-                except NotStarted:
+                except NotStarted:  # another submission's run ended that worker first: never this one's fault
                     slot.drop(worker)
                     if self.stop.is_set():
                         return
                     continue
                 except Exception as e:  # noqa: BLE001 - never a lost row
-                    slot.drop(worker)
+                    # the grader failed on this submission; the worker is closed only if it is gone, for
+                    # the other lane's run may be on it
+                    if worker.ended or worker.proc.poll() is not None:
+                        slot.drop(worker)
                     self._finish(_result_of(sub, Verdict("crashed", f"grading failed ({type(e).__name__}: {str(e)[:100]})")))
                     break
                 if self.stop.is_set():
@@ -360,8 +363,6 @@ class Scheduler:
                 if worker.retired:  # its last run could not be cleaned up after: the next one gets a fresh worker
                     slot.drop(worker)
                 break
-            else:
-                self._finish(_result_of(sub, Verdict("crashed", "three grading workers in a row ended before running it")))
 
 
 LANES = 2  # submissions in flight per slot: one runs while the grader turns the other around

@@ -88,7 +88,7 @@ class SandboxedGrading(AbstractOtterPlugin):
 
     def _run_both(self) -> None:
         from autograder.judge.assess import Limits, run_both
-        from autograder.run.pool import WorkerError
+        from autograder.run.pool import NotStarted, WorkerError
 
         worker = self.worker
         try:
@@ -97,6 +97,8 @@ class SandboxedGrading(AbstractOtterPlugin):
                 self.problem = "the grading worker died while running this notebook"
         except WorkerError as e:
             self.problem = str(e)
+        except NotStarted:
+            self.problem = "the grading worker died before running this notebook"
         except Exception as e:  # noqa: BLE001 - reported as a crash of this submission, never a score
             self.problem = f"grading failed ({type(e).__name__})"
         finally:

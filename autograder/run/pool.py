@@ -172,7 +172,7 @@ class Worker:
 
     def send(self, job: Job) -> bool:
         """Queue a run; the worker runs its jobs one after another, so a caller may send the next
-        while one runs. False if the worker is gone (NotStarted if it ended, or retired, before)."""
+        while one runs. NotStarted if the worker has ended, retired or been closed: the run never began."""
         self.ready()
         key = (job.job, job.run)
         with self.cond:
@@ -183,8 +183,12 @@ class Worker:
         try:
             self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
-        except OSError:
-            return False
+        except (OSError, ValueError):  # a broken pipe (it died), or its input closed (it was closed)
+            with self.cond:
+                if key in self.pending:
+                    self.pending.remove(key)
+                    self.owed -= 1
+            raise NotStarted("the worker was gone before this run") from None
         return True
 
     def receive(self, job: Job) -> RunResult | None:
